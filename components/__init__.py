@@ -1,0 +1,1 @@
+"""webstack's building blocks: one ComponentResource per concern, each taking typed arguments."""

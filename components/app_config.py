@@ -1,0 +1,40 @@
+"""Where the backend finds its data stores: endpoints in SSM Parameter Store, secrets by ARN.
+
+The backend starts before RDS and ElastiCache finish, so it reads these at every start instead of
+having them baked into its user data. It may read exactly the two secrets named here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+import pulumi
+import pulumi_aws as aws
+
+
+@dataclass(frozen=True)
+class AppConfigArgs:
+    parameter_path: str
+    values: Mapping[str, pulumi.Input[str]]  # parameter name (below the path) → value
+    secret_arns: tuple[pulumi.Input[str], ...]
+    reader_role_name: pulumi.Input[str]
+
+
+class AppConfig(pulumi.ComponentResource):
+    def __init__(self, name: str, args: AppConfigArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("webstack:app:AppConfig", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.parameters = [
+            aws.ssm.Parameter(f"{name}-{key.replace('/', '-')}",
+                              name=f"{args.parameter_path}/{key}", type="String", value=value,
+                              opts=child)
+            for key, value in args.values.items()
+        ]
+        aws.iam.RolePolicy(f"{name}-read-secrets", role=args.reader_role_name,
+                           policy=pulumi.Output.json_dumps({
+                               "Version": "2012-10-17",
+                               "Statement": [{"Sid": "ReadAppSecrets", "Effect": "Allow",
+                                              "Action": "secretsmanager:GetSecretValue",
+                                              "Resource": list(args.secret_arns)}]}),
+                           opts=child)
+        self.register_outputs({"parameterPath": args.parameter_path})

@@ -1,0 +1,364 @@
+"""The stack configuration model: every key webstack reads, its type, default and rules.
+
+Only `__main__.py` touches `pulumi.Config`; it hands the raw strings to `parse_settings`, which
+returns typed, validated settings or raises one `ConfigError` listing every bad key — before a
+single resource is registered.
+"""
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Optional, Sequence
+
+from pulumi import RunError
+
+PROJECT = "webstack"
+TIERS = ("mvp", "scaled")
+
+# CloudWatch Logs accepts only these retention periods (days).
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
+                      1827, 2192, 2557, 2922, 3288, 3653)
+CLOUDFRONT_PRICE_CLASSES = ("PriceClass_All", "PriceClass_200", "PriceClass_100")
+
+EC2_FAMILIES = ("t3", "t3a", "t4g", "m5", "m6i", "m6a", "m6g", "m7i", "m7g", "c5", "c6i", "c6g",
+                "c7i", "c7g", "r5", "r6i", "r6g", "r7i", "r7g")
+RDS_POSTGRES_FAMILIES = ("t3", "t4g", "m5", "m6i", "m6g", "m7i", "m7g", "r5", "r6i", "r6g", "r7i",
+                         "r7g")
+ELASTICACHE_FAMILIES = ("t3", "t4g", "m5", "m6g", "m7g", "r5", "r6g", "r7g")
+_SIZE = r"(nano|micro|small|medium|large|\d*xlarge|metal)"
+_IDENTIFIER = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]{0,62}$")
+# PostgreSQL and RDS reserve these as master user names.
+RESERVED_DB_USERNAMES = ("postgres", "rdsadmin", "rdsrepladmin", "admin", "root")
+
+
+class ConfigError(RunError):
+    """Bad stack configuration; the message names each key, the value given and what is allowed.
+
+    A RunError, so the Pulumi CLI prints the message alone, without a Python traceback.
+    """
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = list(problems)
+        lines = ["Invalid webstack configuration:", *(f"  - {p}" for p in self.problems),
+                 "Fix it with `pulumi config set <key> <value>` or in Pulumi.<stack>.yaml."]
+        super().__init__("\n".join(lines))
+
+
+REQUIRED = object()
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One config key: its Pulumi type, its default (REQUIRED if none) and its rule."""
+
+    key: str
+    type: str  # the Pulumi.yaml schema type: string, integer, boolean or array
+    default: Any
+    description: str
+    rule: Optional[Callable[[Any], Optional[str]]] = None  # returns what is allowed, or None if ok
+
+
+# ---- rules: each returns None when the value is allowed, else a description of what is ----
+
+def one_of(*allowed: Any) -> Callable[[Any], Optional[str]]:
+    return lambda v: None if v in allowed else "one of " + ", ".join(map(str, allowed))
+
+
+def in_range(low: int, high: int) -> Callable[[int], Optional[str]]:
+    return lambda v: None if low <= v <= high else f"an integer from {low} to {high}"
+
+
+def vpc_cidr(value: str) -> Optional[str]:
+    allowed = "an IPv4 network in CIDR form with a prefix from /16 to /22, e.g. 10.0.0.0/16"
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except ValueError:
+        return allowed
+    return None if 16 <= network.prefixlen <= 22 else allowed
+
+
+def cidr_list(values: list) -> Optional[str]:
+    allowed = "a list of IPv4 CIDRs narrower than the whole internet, e.g. [\"203.0.113.7/32\"]"
+    for value in values:
+        try:
+            network = ipaddress.IPv4Network(str(value), strict=True)
+        except ValueError:
+            return allowed
+        if network.prefixlen == 0:
+            return allowed
+    return None
+
+
+def instance_type(prefix: str, families: Sequence[str]) -> Callable[[str], Optional[str]]:
+    pattern = re.compile(rf"^{re.escape(prefix)}([a-z0-9]+)\.{_SIZE}$")
+    allowed = f"'{prefix}<family>.<size>' with a family of " + ", ".join(families)
+
+    def rule(value: str) -> Optional[str]:
+        match = pattern.match(value)
+        return None if match and match.group(1) in families else allowed
+
+    return rule
+
+
+def identifier(value: str) -> Optional[str]:
+    return None if _IDENTIFIER.match(value) else "a letter followed by up to 62 letters, digits or _"
+
+
+def db_username(value: str) -> Optional[str]:
+    if value.lower() in RESERVED_DB_USERNAMES:
+        return "a name other than the reserved " + ", ".join(RESERVED_DB_USERNAMES)
+    return identifier(value)
+
+
+def container_image(value: str) -> Optional[str]:
+    ok = re.match(r"^[a-z0-9][a-z0-9.\-_/:@]*$", value) and " " not in value
+    return None if ok else "a container image reference such as public.ecr.aws/nginx/nginx:stable"
+
+
+def engine_version(value: str) -> Optional[str]:
+    return None if re.match(r"^\d+(\.\d+)?$", value) else "a version such as 16 or 16.4"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("tier", "string", REQUIRED,
+            "Platform shape: 'mvp' (S3+CloudFront, one EC2 backend, small RDS and Redis) or "
+            "'scaled' (multi-AZ VPC, ALB, ECS Fargate, RDS Multi-AZ, Redis failover, WAF).",
+            one_of(*TIERS)),
+    Setting("vpcCidr", "string", "10.0.0.0/16",
+            "IPv4 range of the VPC (/16 to /22); each subnet gets 1/32 of it.", vpc_cidr),
+    Setting("azCount", "integer", 2,
+            "Availability zones the VPC spans (2 or more: RDS and ALB need two).", in_range(2, 6)),
+    Setting("serverInstanceType", "string", "t3.micro",
+            "EC2 instance type of the MVP backend (Graviton 'g' families get an arm64 AMI).",
+            instance_type("", EC2_FAMILIES)),
+    Setting("serverRootVolumeGb", "integer", 20,
+            "Size of the backend's encrypted gp3 root volume, in GiB.", in_range(8, 16384)),
+    Setting("adminCidrs", "array", [],
+            "CIDRs allowed to reach the backend on SSH (22). Empty: no SSH, use Session Manager.",
+            cidr_list),
+    Setting("appImage", "string", "public.ecr.aws/nginx/nginx:stable",
+            "Container image of the backend application.", container_image),
+    Setting("appPort", "integer", 80,
+            "Port the backend container listens on.", in_range(1, 65535)),
+    Setting("dbInstanceClass", "string", "db.t3.micro",
+            "RDS PostgreSQL instance class (dev db.t3.micro, staging db.t3.small, prod db.t3.large).",
+            instance_type("db.", RDS_POSTGRES_FAMILIES)),
+    Setting("dbEngineVersion", "string", "16",
+            "PostgreSQL engine version (major, or major.minor).", engine_version),
+    Setting("dbAllocatedStorage", "integer", 20,
+            "Initial gp3 storage of the database, in GB (dev 20, staging/prod 100).",
+            in_range(20, 65536)),
+    Setting("dbMaxAllocatedStorage", "integer", 100,
+            "Storage autoscaling ceiling in GB (prod 1000); 0 turns autoscaling off.",
+            in_range(0, 65536)),
+    Setting("dbBackupRetentionDays", "integer", 7,
+            "Days RDS keeps automated backups (7 to 35; prod 30).", in_range(7, 35)),
+    Setting("dbName", "string", "app", "Name of the application database.", identifier),
+    Setting("dbUsername", "string", "webstack_admin",
+            "Master user name; its password is generated and kept by RDS in Secrets Manager.",
+            db_username),
+    Setting("dbMultiAz", "boolean", False, "Run the database with a Multi-AZ standby."),
+    Setting("cacheNodeType", "string", "cache.t3.micro",
+            "ElastiCache node type (dev cache.t3.micro, staging cache.t3.small, prod cache.m6g.large).",
+            instance_type("cache.", ELASTICACHE_FAMILIES)),
+    Setting("cacheEngineVersion", "string", "7.1", "Redis engine version.", engine_version),
+    Setting("cacheNodes", "integer", 1,
+            "Redis nodes: 1 primary plus replicas (2 or more turn on automatic failover).",
+            in_range(1, 6)),
+    Setting("cacheSnapshotRetentionDays", "integer", 7,
+            "Days ElastiCache keeps daily snapshots (0 turns them off).", in_range(0, 35)),
+    Setting("cdnPriceClass", "string", "PriceClass_200",
+            "CloudFront price class; PriceClass_200 or All include the Seoul edge.",
+            one_of(*CLOUDFRONT_PRICE_CLASSES)),
+    Setting("logRetentionDays", "integer", 30,
+            "Days CloudWatch keeps the platform's log groups.", one_of(*LOG_RETENTION_DAYS)),
+    Setting("protectData", "boolean", True,
+            "Protect stateful resources: Pulumi protect plus AWS deletion protection. "
+            "Final snapshots are taken either way."),
+)
+SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+# ---- typed settings handed to components ----
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    cidr: str
+    az_count: int
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    instance_type: str
+    root_volume_gb: int
+    admin_cidrs: tuple[str, ...]
+    app_image: str
+    app_port: int
+
+    @property
+    def architecture(self) -> str:
+        family = self.instance_type.split(".")[0]
+        # Graviton families carry a 'g' after the generation digit: t4g, m7g, c7gn, r8gd…
+        return "arm64" if re.match(r"^[a-z]+\d+g", family) else "x86_64"
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    instance_class: str
+    engine_version: str
+    allocated_storage: int
+    max_allocated_storage: int
+    backup_retention_days: int
+    name: str
+    username: str
+    multi_az: bool
+
+
+@dataclass(frozen=True)
+class CacheSettings:
+    node_type: str
+    engine_version: str
+    nodes: int
+    snapshot_retention_days: int
+
+    @property
+    def automatic_failover(self) -> bool:
+        return self.nodes >= 2
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    project: str
+    stack: str
+    tier: str
+    region: str
+    protect_data: bool
+    log_retention_days: int
+    cdn_price_class: str
+    network: NetworkSettings
+    server: ServerSettings
+    database: DatabaseSettings
+    cache: CacheSettings
+
+    @property
+    def name_prefix(self) -> str:
+        return f"{self.project}-{self.stack}"
+
+
+# ---- parsing ----
+
+def _convert(setting: Setting, raw: Any) -> Any:
+    """Turns a raw config string (or already-typed value) into the setting's type."""
+    if setting.type == "string":
+        if not isinstance(raw, str) or not raw.strip():
+            raise ValueError("a non-empty string")
+        return raw.strip()
+    if setting.type == "integer":
+        if isinstance(raw, bool):
+            raise ValueError("an integer")
+        try:
+            return int(str(raw).strip())
+        except ValueError:
+            raise ValueError("an integer") from None
+    if setting.type == "boolean":
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text not in ("true", "false"):
+            raise ValueError("true or false")
+        return text == "true"
+    if setting.type == "array":
+        try:
+            value = json.loads(raw) if isinstance(raw, str) else raw
+        except json.JSONDecodeError:
+            raise ValueError('a JSON list of strings, e.g. ["203.0.113.7/32"]') from None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError('a list of strings, e.g. ["203.0.113.7/32"]')
+        return value
+    raise AssertionError(f"unknown setting type {setting.type}")
+
+
+def _read_values(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for setting in SETTINGS:
+        given = raw.get(setting.key)
+        if given is None:
+            if setting.default is REQUIRED:
+                problems.append(f"{PROJECT}:{setting.key} is required but not set; allowed: "
+                                f"{_allowed(setting)}")
+            else:
+                values[setting.key] = setting.default
+            continue
+        try:
+            value = _convert(setting, given)
+        except ValueError as err:
+            problems.append(f"{PROJECT}:{setting.key} = {given!r} is not valid; allowed: {err}")
+            continue
+        allowed = setting.rule(value) if setting.rule else None
+        if allowed:
+            problems.append(f"{PROJECT}:{setting.key} = {given!r} is not valid; allowed: {allowed}")
+        else:
+            values[setting.key] = value
+    return values, problems
+
+
+def _allowed(setting: Setting) -> str:
+    if setting.key == "tier":
+        return " or ".join(TIERS)
+    return setting.type
+
+
+def _combination_problems(v: Mapping[str, Any]) -> list[str]:
+    """Rules that span keys: combinations AWS would reject or that make no sense."""
+    problems = []
+    storage, ceiling = v.get("dbAllocatedStorage"), v.get("dbMaxAllocatedStorage")
+    # RDS requires the autoscaling ceiling to be at least 10 % above the allocated storage.
+    if storage is not None and ceiling and ceiling < storage * 1.1:
+        problems.append(
+            f"{PROJECT}:dbMaxAllocatedStorage = {ceiling} must be 0 (off) or at least 10 % above "
+            f"{PROJECT}:dbAllocatedStorage = {storage}, i.e. ≥ {-(-storage * 11 // 10)}")
+    return problems
+
+
+def parse_settings(raw: Mapping[str, Any], *, stack: str, region: Optional[str]) -> StackSettings:
+    """Validates raw config (key → string as Pulumi passes it) into StackSettings, or raises."""
+    values, problems = _read_values(raw)
+    problems += _combination_problems(values)
+    if not region:
+        problems.append("aws:region is required but not set; allowed: an AWS region such as "
+                        "ap-northeast-2")
+    if problems:
+        raise ConfigError(problems)
+    return _build(values, stack=stack, region=region)
+
+
+def _build(v: Mapping[str, Any], *, stack: str, region: str) -> StackSettings:
+    return StackSettings(
+        project=PROJECT, stack=stack, tier=v["tier"], region=region,
+        protect_data=v["protectData"], log_retention_days=v["logRetentionDays"],
+        cdn_price_class=v["cdnPriceClass"],
+        network=NetworkSettings(cidr=v["vpcCidr"], az_count=v["azCount"]),
+        server=ServerSettings(
+            instance_type=v["serverInstanceType"], root_volume_gb=v["serverRootVolumeGb"],
+            admin_cidrs=tuple(v["adminCidrs"]), app_image=v["appImage"], app_port=v["appPort"]),
+        database=DatabaseSettings(
+            instance_class=v["dbInstanceClass"], engine_version=v["dbEngineVersion"],
+            allocated_storage=v["dbAllocatedStorage"],
+            max_allocated_storage=v["dbMaxAllocatedStorage"],
+            backup_retention_days=v["dbBackupRetentionDays"], name=v["dbName"],
+            username=v["dbUsername"], multi_az=v["dbMultiAz"]),
+        cache=CacheSettings(
+            node_type=v["cacheNodeType"], engine_version=v["cacheEngineVersion"],
+            nodes=v["cacheNodes"], snapshot_retention_days=v["cacheSnapshotRetentionDays"]),
+    )
+
+
+def check_zone_count(settings: StackSettings, zones: Sequence[str]) -> None:
+    """azCount must not exceed the zones the region offers (known only after the AZ lookup)."""
+    if settings.network.az_count > len(zones):
+        raise ConfigError([
+            f"{PROJECT}:azCount = {settings.network.az_count} is not valid; allowed: at most "
+            f"{len(zones)}, the availability zones of {settings.region} ({', '.join(zones)})"])

@@ -1,0 +1,83 @@
+"""The VPC: public subnets with an internet gateway, and isolated subnets for data, across AZs."""
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+# Every subnet is 1/32 of the VPC; each kind of subnet has its own band of 8 blocks.
+SUBNET_BITS = 5
+BAND = {"public": 0, "private": 8, "isolated": 16}
+
+
+@dataclass(frozen=True)
+class NetworkArgs:
+    name_prefix: str
+    cidr: str
+    zones: Sequence[str]
+
+
+def subnet_cidr(vpc_cidr: str, kind: str, index: int) -> str:
+    """The CIDR of the `index`-th subnet of a kind: deterministic, never overlapping."""
+    blocks = list(ipaddress.IPv4Network(vpc_cidr).subnets(prefixlen_diff=SUBNET_BITS))
+    return str(blocks[BAND[kind] + index])
+
+
+class Network(pulumi.ComponentResource):
+    """Public subnets route to the internet; isolated subnets (databases, caches) have no route out."""
+
+    def __init__(self, name: str, args: NetworkArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("webstack:network:Network", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block=args.cidr, enable_dns_support=True,
+                               enable_dns_hostnames=True,
+                               tags={"Name": f"{args.name_prefix}-vpc"}, opts=child)
+        self.internet_gateway = aws.ec2.InternetGateway(
+            f"{name}-igw", vpc_id=self.vpc.id, tags={"Name": f"{args.name_prefix}-igw"}, opts=child)
+        self.public_subnets = self._subnets(name, args, "public")
+        self.isolated_subnets = self._subnets(name, args, "isolated")
+        self._route_public_to_internet(name, args)
+        self._keep_isolated_offline(name, args)
+
+        self.vpc_id = self.vpc.id
+        self.public_subnet_ids = [s.id for s in self.public_subnets]
+        self.isolated_subnet_ids = [s.id for s in self.isolated_subnets]
+        self.register_outputs({"vpcId": self.vpc_id, "publicSubnetIds": self.public_subnet_ids,
+                               "isolatedSubnetIds": self.isolated_subnet_ids})
+
+    def _subnets(self, name: str, args: NetworkArgs, kind: str) -> list[aws.ec2.Subnet]:
+        return [
+            aws.ec2.Subnet(
+                f"{name}-{kind}-{zone}", vpc_id=self.vpc.id, availability_zone=zone,
+                cidr_block=subnet_cidr(args.cidr, kind, index),
+                map_public_ip_on_launch=False,
+                tags={"Name": f"{args.name_prefix}-{kind}-{zone}", "SubnetKind": kind},
+                opts=pulumi.ResourceOptions(parent=self))
+            for index, zone in enumerate(args.zones)
+        ]
+
+    def _route_public_to_internet(self, name: str, args: NetworkArgs) -> None:
+        child = pulumi.ResourceOptions(parent=self)
+        table = aws.ec2.RouteTable(f"{name}-public-rt", vpc_id=self.vpc.id,
+                                   tags={"Name": f"{args.name_prefix}-public"}, opts=child)
+        aws.ec2.Route(f"{name}-public-default-route", route_table_id=table.id,
+                      destination_cidr_block="0.0.0.0/0", gateway_id=self.internet_gateway.id,
+                      opts=child)
+        self._associate(name, table, self.public_subnets, args.zones, "public")
+
+    def _keep_isolated_offline(self, name: str, args: NetworkArgs) -> None:
+        # An explicit table with only the local route, so nobody adds a route to the main table.
+        table = aws.ec2.RouteTable(f"{name}-isolated-rt", vpc_id=self.vpc.id,
+                                   tags={"Name": f"{args.name_prefix}-isolated"},
+                                   opts=pulumi.ResourceOptions(parent=self))
+        self._associate(name, table, self.isolated_subnets, args.zones, "isolated")
+
+    def _associate(self, name: str, table: aws.ec2.RouteTable, subnets: Sequence[aws.ec2.Subnet],
+                   zones: Sequence[str], kind: str) -> None:
+        for zone, subnet in zip(zones, subnets):
+            aws.ec2.RouteTableAssociation(f"{name}-{kind}-{zone}-rta", route_table_id=table.id,
+                                          subnet_id=subnet.id,
+                                          opts=pulumi.ResourceOptions(parent=self))

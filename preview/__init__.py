@@ -1,0 +1,1 @@
+"""Offline preview: runs the real program under Pulumi's mocks and records what it registers."""

@@ -1,0 +1,99 @@
+"""Runs the real `__main__.py` for a stack under Pulumi's own mocks and returns its Plan."""
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+from typing import Optional
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.rpc import deserialize_properties
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from preview.mocks import WebstackMocks
+from preview.plan import Plan, PlannedResource
+from preview.stack_files import StackConfig, load_stack_config
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The mock monitor, also keeping each registration's options (protect, provider, parent…)."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks):
+        super().__init__(mocks)
+        self.registrations: list[PlannedResource] = []
+
+    def RegisterResource(self, request):
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self.registrations.append(self._record(request, response))
+        return response
+
+    @staticmethod
+    def _record(request, response) -> PlannedResource:
+        return PlannedResource(
+            urn=response.urn, type=request.type, name=request.name,
+            inputs=deserialize_properties(request.object), custom=request.custom,
+            parent=request.parent or None, protect=bool(request.protect),
+            provider=request.provider or None, dependencies=tuple(request.dependencies),
+            property_dependencies={key: tuple(deps.urns)
+                                   for key, deps in request.propertyDependencies.items()},
+            ignore_changes=tuple(request.ignoreChanges),
+            delete_before_replace=request.deleteBeforeReplace or None,
+            retain_on_delete=bool(request.retainOnDelete),
+            additional_secret_outputs=tuple(request.additionalSecretOutputs),
+            id=response.id)
+
+
+def _region(config: StackConfig) -> str:
+    return config.values.get("aws:region", "ap-northeast-2")
+
+
+def _reset_runtime() -> None:
+    # Each preview starts from a fresh root stack, as each `pulumi preview` process does.
+    pulumi_settings.ROOT.set(None)
+
+
+def _resolve_outputs(stack_resource) -> tuple[dict, frozenset]:
+    values, secrets = {}, set()
+    for name, value in stack_resource.outputs.items():
+        output = pulumi.Output.from_input(value)
+        values[name] = _sync_await(output.future())
+        if _sync_await(output.is_secret()):
+            secrets.add(name)
+    return values, frozenset(secrets)
+
+
+def run_preview(stack: str, project_dir: Path = REPO_ROOT,
+                overrides: Optional[dict[str, str]] = None) -> Plan:
+    """Previews `stack` offline. Raises the program's ConfigError unchanged on bad config.
+
+    `overrides` ("key" or "namespace:key" → string) replace stack-file values, as
+    `pulumi config set` would.
+    """
+    config = load_stack_config(stack, project_dir)
+    values = dict(config.values)
+    for key, value in (overrides or {}).items():
+        values[key if ":" in key else f"{config.project}:{key}"] = value
+
+    _reset_runtime()
+    monitor = RecordingMonitor(WebstackMocks(values.get("aws:region", _region(config))))
+    pulumi_mocks.set_mocks(monitor.mocks, project=config.project, stack=stack, preview=False,
+                           monitor=monitor)
+    set_all_config(values, list(config.secret_keys))
+    root = pulumi_settings.get_root_resource()
+
+    main = project_dir / "__main__.py"
+    sys.path.insert(0, str(project_dir))
+    try:
+        _sync_await(run_pulumi_func(lambda: runpy.run_path(str(main), run_name="__main__")))
+    finally:
+        sys.path.remove(str(project_dir))
+    outputs, secret_outputs = _resolve_outputs(root)
+    return Plan(stack=stack, resources=monitor.registrations, outputs=outputs,
+                secret_outputs=secret_outputs)

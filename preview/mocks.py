@@ -1,0 +1,146 @@
+"""Answers the program's resource registrations and invokes with realistic AWS values."""
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Callable, Optional
+
+import pulumi
+
+ACCOUNT_ID = "123456789012"
+# CloudFront's managed policies have fixed ids in every account.
+MANAGED_CACHE_POLICIES = {
+    "Managed-CachingOptimized": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+    "Managed-CachingDisabled": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+}
+AMI_IDS = {"x86_64": "ami-0a1b2c3d4e5f60718", "arm64": "ami-0f1e2d3c4b5a69788"}
+
+
+def _digits(name: str, length: int = 17) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()[:length]
+
+
+# Resource type → (id prefix, extra outputs the provider would compute).
+ID_PREFIXES = {
+    "aws:ec2/vpc:Vpc": "vpc", "aws:ec2/subnet:Subnet": "subnet",
+    "aws:ec2/securityGroup:SecurityGroup": "sg", "aws:ec2/internetGateway:InternetGateway": "igw",
+    "aws:ec2/routeTable:RouteTable": "rtb", "aws:ec2/instance:Instance": "i",
+    "aws:ec2/eip:Eip": "eipalloc", "aws:ec2/natGateway:NatGateway": "nat",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+    "aws:cloudfront/distribution:Distribution": "E",
+}
+
+
+class WebstackMocks(pulumi.runtime.Mocks):
+    """Mock engine answers; an invoke it does not know fails loudly, naming its token."""
+
+    def __init__(self, region: str):
+        self.region = region
+        self.invokes: dict[str, Callable[[dict], dict]] = {
+            "aws:index/getAvailabilityZones:getAvailabilityZones": self._zones,
+            "aws:index/getCallerIdentity:getCallerIdentity": self._caller,
+            "aws:index/getRegion:getRegion": self._region,
+            "aws:index/getPartition:getPartition": lambda a: {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"},
+            "aws:ec2/getAmi:getAmi": self._ami,
+            "aws:cloudfront/getCachePolicy:getCachePolicy": self._cache_policy,
+        }
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        answer = self.invokes.get(args.token)
+        if answer is None:
+            raise NotImplementedError(f"the offline preview has no mock for invoke {args.token}")
+        return answer(args.args)
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        if not args.custom and not args.typ.startswith("pulumi:providers:"):
+            return f"{args.name}-component", {}
+        resource_id = self._id(args.typ, args.name)
+        state = dict(args.inputs)
+        state.setdefault("arn", self._arn(args.typ, args.name, resource_id, state))
+        state.update(self._computed(args.typ, args.name, resource_id, state))
+        return resource_id, state
+
+    # ---- invokes ----
+
+    def _zones(self, _args: dict) -> dict:
+        names = [f"{self.region}{letter}" for letter in "abcd"]
+        return {"id": self.region, "names": names, "state": "available",
+                "zoneIds": [f"apne2-az{i}" for i in range(1, 5)], "groupNames": [self.region]}
+
+    def _caller(self, _args: dict) -> dict:
+        return {"accountId": ACCOUNT_ID, "id": ACCOUNT_ID, "userId": "AIDAMOCKUSER",
+                "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/preview"}
+
+    def _region(self, _args: dict) -> dict:
+        return {"name": self.region, "region": self.region, "id": self.region,
+                "endpoint": f"ec2.{self.region}.amazonaws.com", "description": self.region}
+
+    def _ami(self, args: dict) -> dict:
+        architecture = next((f["values"][0] for f in args.get("filters", [])
+                             if f["name"] == "architecture"), "x86_64")
+        return {"id": AMI_IDS[architecture], "imageId": AMI_IDS[architecture],
+                "architecture": architecture, "name": f"al2023-ami-2023.9.20261101.0-kernel-6.12-{architecture}",
+                "ownerId": "137112412989", "rootDeviceName": "/dev/xvda"}
+
+    def _cache_policy(self, args: dict) -> dict:
+        name = args.get("name")
+        if name not in MANAGED_CACHE_POLICIES:
+            raise LookupError(f"no CloudFront cache policy named {name!r}")
+        return {"id": MANAGED_CACHE_POLICIES[name], "name": name}
+
+    # ---- resources ----
+
+    def _id(self, typ: str, name: str) -> str:
+        prefix = ID_PREFIXES.get(typ)
+        if prefix == "E":
+            return "E" + _digits(name, 13).upper()
+        return f"{prefix}-{_digits(name)}" if prefix else f"{name}-{_digits(name, 8)}"
+
+    def _arn(self, typ: str, name: str, resource_id: str, state: dict) -> str:
+        service = typ.split(":")[1].split("/")[0]
+        if typ == "aws:s3/bucket:Bucket":
+            return f"arn:aws:s3:::{self._bucket_name(name, state)}"
+        if typ == "aws:cloudfront/distribution:Distribution":
+            return f"arn:aws:cloudfront::{ACCOUNT_ID}:distribution/{resource_id}"
+        if typ == "aws:cloudwatch/logGroup:LogGroup":
+            return f"arn:aws:logs:{self.region}:{ACCOUNT_ID}:log-group:{state.get('name', name)}"
+        if typ == "aws:iam/role:Role":
+            return f"arn:aws:iam::{ACCOUNT_ID}:role/{name}"
+        return f"arn:aws:{service}:{self.region}:{ACCOUNT_ID}:{resource_id}"
+
+    def _bucket_name(self, name: str, state: dict) -> str:
+        return state.get("bucket") or f"{state.get('bucketPrefix', name + '-')}{_digits(name, 8)}"
+
+    def _computed(self, typ: str, name: str, resource_id: str, state: dict) -> dict:
+        computers: dict[str, Callable[[], dict]] = {
+            "aws:s3/bucket:Bucket": lambda: {
+                "bucket": self._bucket_name(name, state),
+                "bucketRegionalDomainName":
+                    f"{self._bucket_name(name, state)}.s3.{self.region}.amazonaws.com"},
+            "aws:cloudfront/distribution:Distribution": lambda: {
+                "domainName": f"d{_digits(name, 13)}.cloudfront.net", "hostedZoneId": "Z2FDTNDATAQYW2"},
+            "aws:ec2/eip:Eip": lambda: {"publicIp": "203.0.113.10",
+                                        "publicDns": "ec2-203-0-113-10.compute.amazonaws.com"},
+            "aws:rds/instance:Instance": lambda: self._rds(name, state),
+            "aws:rds/subnetGroup:SubnetGroup": lambda: {"name": state.get("name", f"{name}-{_digits(name, 7)}")},
+            "aws:rds/parameterGroup:ParameterGroup": lambda: {"name": state.get("name", f"{name}-{_digits(name, 7)}")},
+            "aws:elasticache/replicationGroup:ReplicationGroup": lambda: {
+                "primaryEndpointAddress": f"master.{state['replicationGroupId']}.abc123.apne2.cache.amazonaws.com",
+                "readerEndpointAddress": f"replica.{state['replicationGroupId']}.abc123.apne2.cache.amazonaws.com"},
+            "aws:iam/role:Role": lambda: {"name": state.get("name", f"{name}-{_digits(name, 7)}")},
+            "aws:iam/instanceProfile:InstanceProfile": lambda: {"name": state.get("name", f"{name}-{_digits(name, 7)}")},
+            "aws:random/randomPassword:RandomPassword": lambda: {"result": "mock-" + _digits(name, 40)},
+            "random:index/randomPassword:RandomPassword": lambda: {"result": "mock-" + _digits(name, 40)},
+        }
+        compute = computers.get(typ)
+        return compute() if compute else {}
+
+    def _rds(self, name: str, state: dict) -> dict:
+        identifier = state.get("identifier", name)
+        address = f"{identifier}.cabcdefghijk.{self.region}.rds.amazonaws.com"
+        secrets = ([{"secretArn": f"arn:aws:secretsmanager:{self.region}:{ACCOUNT_ID}:secret:rds!db-{_digits(name, 8)}",
+                     "secretStatus": "active", "kmsKeyId": ""}]
+                   if state.get("manageMasterUserPassword") else [])
+        return {"address": address, "endpoint": f"{address}:5432", "port": 5432,
+                "masterUserSecrets": secrets}
