@@ -4,19 +4,19 @@ from __future__ import annotations
 import runpy
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.config import set_all_config
-from pulumi.runtime.rpc import deserialize_properties
+from pulumi.runtime.rpc import deserialize_properties, is_rpc_secret
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from preview.mocks import WebstackMocks
 from preview.plan import Plan, PlannedResource
-from preview.stack_files import StackConfig, load_stack_config
+from preview.stack_files import load_stack_config
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,9 +24,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class RecordingMonitor(pulumi_mocks.MockMonitor):
     """The mock monitor, also keeping each registration's options (protect, provider, parent…)."""
 
-    def __init__(self, mocks: pulumi.runtime.Mocks):
+    def __init__(self, mocks: pulumi.runtime.Mocks,
+                 registrations: Optional[list[PlannedResource]] = None):
         super().__init__(mocks)
-        self.registrations: list[PlannedResource] = []
+        self.registrations = registrations if registrations is not None else []
 
     def RegisterResource(self, request):
         response = super().RegisterResource(request)
@@ -36,9 +37,11 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
 
     @staticmethod
     def _record(request, response) -> PlannedResource:
+        inputs, secret_inputs = _unwrap_secrets(deserialize_properties(request.object))
+        outputs, _ = _unwrap_secrets(deserialize_properties(response.object))
         return PlannedResource(
             urn=response.urn, type=request.type, name=request.name,
-            inputs=deserialize_properties(request.object), custom=request.custom,
+            inputs=inputs, secret_inputs=frozenset(secret_inputs), custom=request.custom,
             parent=request.parent or None, protect=bool(request.protect),
             provider=request.provider or None, dependencies=tuple(request.dependencies),
             property_dependencies={key: tuple(deps.urns)
@@ -47,11 +50,33 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             delete_before_replace=request.deleteBeforeReplace or None,
             retain_on_delete=bool(request.retainOnDelete),
             additional_secret_outputs=tuple(request.additionalSecretOutputs),
-            id=response.id)
+            id=response.id, outputs=outputs)
 
 
-def _region(config: StackConfig) -> str:
-    return config.values.get("aws:region", "ap-northeast-2")
+def _plain(value: Any) -> tuple[Any, bool]:
+    """The value with Pulumi's secret wrappers removed, and whether it held a secret."""
+    if is_rpc_secret(value):
+        return _plain(value["value"])[0], True
+    if isinstance(value, dict):
+        pairs = {key: _plain(item) for key, item in value.items()}
+        return {k: v for k, (v, _) in pairs.items()}, any(s for _, s in pairs.values())
+    if isinstance(value, list):
+        items = [_plain(item) for item in value]
+        return [v for v, _ in items], any(s for _, s in items)
+    return value, False
+
+
+def _unwrap_secrets(properties: dict) -> tuple[dict, list[str]]:
+    plain, secret_names = {}, []
+    for key, value in properties.items():
+        plain[key], secret = _plain(value)
+        if secret:
+            secret_names.append(key)
+    return plain, secret_names
+
+
+def _region(values: dict[str, str]) -> str:
+    return values.get("aws:region", "ap-northeast-2")
 
 
 def _reset_runtime() -> None:
@@ -70,11 +95,13 @@ def _resolve_outputs(stack_resource) -> tuple[dict, frozenset]:
 
 
 def run_preview(stack: str, project_dir: Path = REPO_ROOT,
-                overrides: Optional[dict[str, str]] = None) -> Plan:
+                overrides: Optional[dict[str, str]] = None,
+                registrations: Optional[list[PlannedResource]] = None) -> Plan:
     """Previews `stack` offline. Raises the program's ConfigError unchanged on bad config.
 
     `overrides` ("key" or "namespace:key" → string) replace stack-file values, as
-    `pulumi config set` would.
+    `pulumi config set` would. `registrations`, if given, collects every registration as it
+    happens, so a caller can see what was registered before a failure.
     """
     config = load_stack_config(stack, project_dir)
     values = dict(config.values)
@@ -82,7 +109,7 @@ def run_preview(stack: str, project_dir: Path = REPO_ROOT,
         values[key if ":" in key else f"{config.project}:{key}"] = value
 
     _reset_runtime()
-    monitor = RecordingMonitor(WebstackMocks(values.get("aws:region", _region(config))))
+    monitor = RecordingMonitor(WebstackMocks(_region(values)), registrations)
     pulumi_mocks.set_mocks(monitor.mocks, project=config.project, stack=stack, preview=False,
                            monitor=monitor)
     set_all_config(values, list(config.secret_keys))

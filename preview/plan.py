@@ -29,6 +29,8 @@ class PlannedResource:
     retain_on_delete: bool = False
     additional_secret_outputs: tuple[str, ...] = ()
     id: str = ""
+    outputs: Mapping[str, Any] = field(default_factory=dict)  # the mock engine's answer
+    secret_inputs: frozenset[str] = frozenset()  # input names whose value is (or holds) a secret
 
     @property
     def provider_urn(self) -> Optional[str]:

@@ -1,0 +1,30 @@
+"""Small readers over a Plan, shared by the tests."""
+from preview.plan import Plan, PlannedResource
+
+SG = "aws:ec2/securityGroup:SecurityGroup"
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+
+
+def named(plan: Plan, type_token: str, name: str) -> PlannedResource:
+    matches = [r for r in plan.of_type(type_token) if r.name == name]
+    assert len(matches) == 1, f"expected one {type_token} named {name}, found {len(matches)}"
+    return matches[0]
+
+
+def security_group(plan: Plan, role: str) -> PlannedResource:
+    groups = [g for g in plan.of_type(SG) if g.inputs.get("tags", {}).get("Role") == role]
+    assert len(groups) == 1, f"expected one security group with Role={role}, found {len(groups)}"
+    return groups[0]
+
+
+def ingress_of(plan: Plan, group: PlannedResource) -> list[PlannedResource]:
+    return [r for r in plan.of_type(INGRESS) if r.inputs["securityGroupId"] == group.id]
+
+
+def egress_of(plan: Plan, group: PlannedResource) -> list[PlannedResource]:
+    return [r for r in plan.of_type(EGRESS) if r.inputs["securityGroupId"] == group.id]
+
+
+def ports(rules: list[PlannedResource]) -> set[tuple[int, int]]:
+    return {(r.inputs["fromPort"], r.inputs["toPort"]) for r in rules}
