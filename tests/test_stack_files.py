@@ -74,3 +74,8 @@ def test_an_encrypted_secret_is_named_not_guessed(project_copy):
 def test_an_unknown_stack_lists_the_stacks_there_are():
     with pytest.raises(StackFileError, match="no stack 'qa'.*dev, prod, staging"):
         run_preview("qa")
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.key)
+def test_the_readme_documents_each_setting(setting):
+    assert f"| `{setting.key}` | {setting.type} |" in (REPO_ROOT / "README.md").read_text()
