@@ -12,6 +12,7 @@ from components.cdn import Cdn, CdnArgs
 from components.config import (SETTINGS, ConfigError, StackSettings, check_zone_count,
                                parse_settings)
 from components.database import Database, DatabaseArgs
+from components.logs_key import LogsKey, LogsKeyArgs
 from components.network import Network, NetworkArgs
 from components.server import Server, ServerArgs
 
@@ -35,16 +36,18 @@ def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
     opts = pulumi.ResourceOptions(providers=[provider])
     parameter_path = f"/{settings.project}/{settings.stack}"
 
+    logs_key = LogsKey("logs", LogsKeyArgs(prefix, settings.region), opts)
     network = Network("network", NetworkArgs(prefix, settings.network.cidr,
                                              zones[:settings.network.az_count]), opts)
     assets = AssetsBucket("assets", AssetsArgs(prefix, protect=settings.protect_data), opts)
     cdn = Cdn("cdn", CdnArgs(prefix, assets, settings.cdn_price_class), opts)
     server = Server("backend", ServerArgs(
         prefix, settings.server, settings.region, network.vpc_id, network.public_subnet_ids[0],
-        parameter_path, settings.log_retention_days), opts)
+        parameter_path, settings.log_retention_days, logs_key.arn), opts)
     database = Database("database", DatabaseArgs(
         prefix, settings.database, network.vpc_id, network.isolated_subnet_ids,
-        server.security_group.id, settings.log_retention_days, settings.protect_data), opts)
+        server.security_group.id, settings.log_retention_days, logs_key.arn,
+        settings.protect_data), opts)
     cache = Cache("cache", CacheArgs(
         prefix, settings.cache, network.vpc_id, network.isolated_subnet_ids,
         server.security_group.id, settings.protect_data), opts)

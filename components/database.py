@@ -28,6 +28,7 @@ class DatabaseArgs:
     subnet_ids: Sequence[pulumi.Input[str]]
     client_security_group_id: pulumi.Input[str]
     log_retention_days: int
+    logs_key_arn: pulumi.Input[str]
     protect: bool
 
 
@@ -62,7 +63,8 @@ class Database(pulumi.ComponentResource):
         log_groups = [
             aws.cloudwatch.LogGroup(f"{name}-{log}-logs",
                                     name=f"/aws/rds/instance/{identifier}/{log}",
-                                    retention_in_days=args.log_retention_days, opts=child)
+                                    retention_in_days=args.log_retention_days,
+                                    kms_key_id=args.logs_key_arn, opts=child)
             for log in LOG_EXPORTS
         ]
 

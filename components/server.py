@@ -30,6 +30,7 @@ class ServerArgs:
     subnet_id: pulumi.Input[str]
     parameter_path: str  # SSM path under which the app's endpoints are published
     log_retention_days: int
+    logs_key_arn: pulumi.Input[str]
 
 
 def render_boot_script(*, region: str, parameter_path: str, log_group: str, app_image: str,
@@ -48,7 +49,7 @@ class Server(pulumi.ComponentResource):
         self.security_group = self._firewall(name, args)
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-app-logs", name=f"/{args.name_prefix.replace('-', '/')}/backend",
-            retention_in_days=args.log_retention_days, opts=child)
+            retention_in_days=args.log_retention_days, kms_key_id=args.logs_key_arn, opts=child)
         self.role = aws.iam.Role(f"{name}-role", assume_role_policy=json.dumps({
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",

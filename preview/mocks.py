@@ -29,6 +29,7 @@ ID_PREFIXES = {
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
     "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
     "aws:cloudfront/distribution:Distribution": "E",
+    "aws:kms/key:Key": "mrk",
 }
 
 
@@ -105,6 +106,8 @@ class WebstackMocks(pulumi.runtime.Mocks):
             return f"arn:aws:cloudfront::{ACCOUNT_ID}:distribution/{resource_id}"
         if typ == "aws:cloudwatch/logGroup:LogGroup":
             return f"arn:aws:logs:{self.region}:{ACCOUNT_ID}:log-group:{state.get('name', name)}"
+        if typ == "aws:kms/key:Key":
+            return f"arn:aws:kms:{self.region}:{ACCOUNT_ID}:key/{resource_id}"
         if typ == "aws:iam/role:Role":
             return f"arn:aws:iam::{ACCOUNT_ID}:role/{name}"
         return f"arn:aws:{service}:{self.region}:{ACCOUNT_ID}:{resource_id}"
@@ -128,6 +131,7 @@ class WebstackMocks(pulumi.runtime.Mocks):
             "aws:elasticache/replicationGroup:ReplicationGroup": lambda: {
                 "primaryEndpointAddress": f"master.{state['replicationGroupId']}.abc123.apne2.cache.amazonaws.com",
                 "readerEndpointAddress": f"replica.{state['replicationGroupId']}.abc123.apne2.cache.amazonaws.com"},
+            "aws:kms/key:Key": lambda: {"keyId": resource_id},
             "aws:iam/role:Role": lambda: {"name": state.get("name", f"{name}-{_digits(name, 7)}")},
             "aws:iam/instanceProfile:InstanceProfile": lambda: {"name": state.get("name", f"{name}-{_digits(name, 7)}")},
             "aws:random/randomPassword:RandomPassword": lambda: {"result": "mock-" + _digits(name, 40)},

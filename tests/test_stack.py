@@ -25,7 +25,8 @@ DEV_RESOURCES = {
     "aws:cloudfront/originAccessControl:OriginAccessControl": 1,
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": 1,
     "aws:cloudfront/distribution:Distribution": 1,
-    "aws:cloudwatch/logGroup:LogGroup": 3, "aws:iam/role:Role": 1,
+    "aws:cloudwatch/logGroup:LogGroup": 3, "aws:kms/key:Key": 1, "aws:kms/alias:Alias": 1,
+    "aws:iam/role:Role": 1,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1, "aws:iam/rolePolicy:RolePolicy": 2,
     "aws:iam/instanceProfile:InstanceProfile": 1, "aws:ec2/instance:Instance": 1, "aws:ec2/eip:Eip": 1,
     "aws:rds/subnetGroup:SubnetGroup": 1, "aws:rds/parameterGroup:ParameterGroup": 1,
@@ -37,7 +38,7 @@ DEV_RESOURCES = {
 }
 COMPONENTS = {"webstack:network:Network", "webstack:assets:AssetsBucket", "webstack:cdn:Cdn",
               "webstack:server:Server", "webstack:database:Database", "webstack:cache:Cache",
-              "webstack:app:AppConfig"}
+              "webstack:app:AppConfig", "webstack:logs:LogsKey"}
 
 
 def test_dev_creates_exactly_the_mvp_platform(dev_plan):
