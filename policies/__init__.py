@@ -1,0 +1,5 @@
+"""webstack's policy pack: the policies as importable modules, one per concern.
+
+`policies.pack.ALL_POLICIES` lists them; `policies/__main__.py` serves them to the Pulumi CLI and
+`policies.offline` runs them over the offline preview's plan.
+"""

@@ -1,0 +1,114 @@
+"""Security group ingress, read the same way from all three places pulumi-aws lets a program write
+it: a group's inline `ingress` blocks, `aws.ec2.SecurityGroupRule` (type=ingress) and
+`aws.vpc.SecurityGroupIngressRule`."""
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Mapping, Optional
+
+from policies import _aws as aws
+from policies._props import as_int, dig, is_true, items
+
+ALL_PORTS = (0, 65535)
+PROTOCOL_NUMBERS = {6: "tcp", 17: "udp", 1: "icmp", 58: "icmpv6", -1: "-1"}
+PORTED_PROTOCOLS = ("tcp", "udp")
+
+
+def normalize_protocol(value: Any) -> str:
+    text = str(value if value is not None else "-1").strip().lower()
+    number = as_int(text)
+    if number is not None:
+        return PROTOCOL_NUMBERS.get(number, text)
+    return "-1" if text == "all" else text
+
+
+@dataclass(frozen=True)
+class Ingress:
+    where: str  # e.g. "ingress[1]" or "rule", for messages
+    protocol: str  # "-1" (all), "tcp", "udp", "icmp", …
+    from_port: Optional[int]
+    to_port: Optional[int]
+    cidrs: tuple[str, ...] = ()
+    prefix_lists: tuple[str, ...] = ()
+    self_reference: bool = False
+
+    @property
+    def port_span(self) -> Optional[tuple[int, int]]:
+        """The ports the rule opens; None for protocols without ports (ICMP, GRE…)."""
+        if self.protocol == "-1":
+            return ALL_PORTS
+        if self.protocol not in PORTED_PROTOCOLS:
+            return None
+        low = ALL_PORTS[0] if self.from_port is None else max(self.from_port, ALL_PORTS[0])
+        high = ALL_PORTS[1] if self.to_port is None or self.to_port < 0 else self.to_port
+        return low, high
+
+    @property
+    def opens_everything(self) -> bool:
+        span = self.port_span
+        return self.protocol == "-1" or (span is not None and span[0] <= 1 and span[1] >= ALL_PORTS[1])
+
+    def touches(self, port: int) -> bool:
+        span = self.port_span
+        return span is not None and span[0] <= port <= span[1]
+
+    def describe(self) -> str:
+        if self.protocol == "-1":
+            return f"{self.where} (all traffic)"
+        span = self.port_span
+        if span is None:
+            return f"{self.where} ({self.protocol})"
+        ports = str(span[0]) if span[0] == span[1] else f"{span[0]}-{span[1]}"
+        return f"{self.where} ({self.protocol} {ports})"
+
+
+def _inline(index: int, block: Mapping) -> Ingress:
+    return Ingress(
+        where=f"ingress[{index}]", protocol=normalize_protocol(dig(block, "protocol")),
+        from_port=as_int(dig(block, "fromPort")), to_port=as_int(dig(block, "toPort")),
+        cidrs=tuple(items(dig(block, "cidrBlocks"))) + tuple(items(dig(block, "ipv6CidrBlocks"))),
+        prefix_lists=tuple(items(dig(block, "prefixListIds"))),
+        self_reference=is_true(dig(block, "self")))
+
+
+def ingress_rules(resource_type: str, props: Mapping) -> list[Ingress]:
+    """Every ingress rule a resource writes; empty for egress rules and unrelated resources."""
+    if resource_type in aws.SECURITY_GROUPS:
+        return [_inline(index, block) for index, block in enumerate(items(props.get("ingress")))]
+    if resource_type == aws.SECURITY_GROUP_RULE:
+        if props.get("type") != "ingress":
+            return []
+        return [replace(_inline(0, props), where="rule")]
+    if resource_type == aws.SECURITY_GROUP_INGRESS_RULE:
+        cidrs = tuple(c for c in (props.get("cidrIpv4"), props.get("cidrIpv6")) if c)
+        prefix = props.get("prefixListId")
+        return [Ingress("rule", normalize_protocol(props.get("ipProtocol")),
+                        as_int(props.get("fromPort")), as_int(props.get("toPort")),
+                        cidrs, (prefix,) if prefix else ())]
+    return []
+
+
+RULE_TYPES = (*aws.SECURITY_GROUPS, aws.SECURITY_GROUP_RULE, aws.SECURITY_GROUP_INGRESS_RULE)
+
+
+def network(cidr: str) -> Optional[ipaddress._BaseNetwork]:
+    try:
+        return ipaddress.ip_network(str(cidr).strip(), strict=False)
+    except ValueError:
+        return None
+
+
+def is_anywhere(cidr: str) -> bool:
+    parsed = network(cidr)
+    return parsed is not None and parsed.prefixlen == 0
+
+
+def within_any(cidr: str, allowed: Iterable[str]) -> bool:
+    parsed = network(cidr)
+    if parsed is None:
+        return False
+    for candidate in (network(a) for a in allowed):
+        if candidate is not None and candidate.version == parsed.version and parsed.subnet_of(candidate):
+            return True
+    return False

@@ -1,0 +1,144 @@
+"""Backups: retention of database backups, cache snapshots, table recovery, backup plans, and
+versioned data buckets."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidationArgs
+
+from policies import _aws as aws
+from policies._policy import applies_to, integer_setting, resource_policy, settings, stack_policy
+from policies._props import as_int, dig, is_true, items, present
+from policies._s3 import (
+    EXEMPT_BUCKET_ROLES_SETTING,
+    check_every_bucket,
+    inline_versioning_enabled,
+    is_data_bucket,
+)
+
+
+def retention_schema(default: int, what: str) -> dict[str, Any]:
+    return {"minRetentionDays": integer_setting(default, f"Fewest days {what} may be kept.")}
+
+
+def _minimum(args: Any, schema: Mapping) -> int:
+    return as_int(settings(args, schema)["minRetentionDays"]) or 0
+
+
+def _too_short(value: Any, minimum: int) -> bool:
+    days = as_int(value)
+    return days is None or days < minimum
+
+
+def _days(value: Any) -> str:
+    days = as_int(value)
+    return "unset" if days is None else str(days)
+
+
+RDS_SCHEMA = retention_schema(7, "RDS automated backups")
+
+
+@applies_to(aws.RDS_INSTANCE, aws.RDS_CLUSTER)
+def rds_backup_retention(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if present(args.props.get("replicateSourceDb")):
+        return  # read replicas are restored from their source's backups
+    minimum = _minimum(args, RDS_SCHEMA)
+    period = args.props.get("backupRetentionPeriod")
+    if _too_short(period, minimum):
+        report(f"backupRetentionPeriod is {_days(period)}; at least {minimum} days required")
+
+
+CACHE_SCHEMA = retention_schema(1, "ElastiCache snapshots")
+
+
+@applies_to(aws.CACHE_REPLICATION_GROUP, aws.CACHE_CLUSTER, aws.CACHE_SERVERLESS)
+def elasticache_snapshot_retention(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    props = args.props
+    if args.resource_type == aws.CACHE_CLUSTER and (
+            present(props.get("replicationGroupId")) or props.get("engine") == "memcached"):
+        return  # members follow their group; memcached keeps no snapshots
+    minimum = _minimum(args, CACHE_SCHEMA)
+    limit = props.get("snapshotRetentionLimit")
+    if _too_short(limit, minimum):
+        report(f"snapshotRetentionLimit is {_days(limit)}; at least {minimum} days required")
+
+
+DYNAMODB_SCHEMA = retention_schema(7, "DynamoDB point-in-time recovery")
+
+
+@applies_to(aws.DYNAMODB_TABLE, aws.DYNAMODB_TABLE_REPLICA)
+def dynamodb_point_in_time_recovery(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    props = args.props
+    if args.resource_type == aws.DYNAMODB_TABLE_REPLICA:
+        if not is_true(props.get("pointInTimeRecovery")):
+            report("pointInTimeRecovery is not true")
+        return
+    recovery = props.get("pointInTimeRecovery")
+    if not is_true(dig(recovery, "enabled")):
+        report("pointInTimeRecovery.enabled is not true")
+    period, minimum = dig(recovery, "recoveryPeriodInDays"), _minimum(args, DYNAMODB_SCHEMA)
+    if period is not None and _too_short(period, minimum):
+        report(f"pointInTimeRecovery.recoveryPeriodInDays is {_days(period)}; at least {minimum} required")
+    for index, replica in enumerate(items(props.get("replicas"))):
+        if not is_true(dig(replica, "pointInTimeRecovery")):
+            report(f"replicas[{index}].pointInTimeRecovery is not true")
+
+
+PLAN_SCHEMA = retention_schema(7, "AWS Backup recovery points")
+
+
+@applies_to(aws.BACKUP_PLAN)
+def backup_plan_retention(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    minimum = _minimum(args, PLAN_SCHEMA)
+    for index, rule in enumerate(items(args.props.get("rules"))):
+        lifecycles = [(f"rules[{index}].lifecycle", dig(rule, "lifecycle"))]
+        lifecycles += [(f"rules[{index}].copyActions[{copy}].lifecycle", dig(action, "lifecycle"))
+                       for copy, action in enumerate(items(dig(rule, "copyActions")))]
+        for where, lifecycle in lifecycles:
+            delete_after = dig(lifecycle, "deleteAfter")
+            # No deleteAfter keeps recovery points indefinitely.
+            if delete_after is not None and _too_short(delete_after, minimum):
+                report(f"{where}.deleteAfter is {_days(delete_after)}; at least {minimum} days required")
+
+
+VERSIONING_SCHEMA = {"exemptBucketRoles": EXEMPT_BUCKET_ROLES_SETTING}
+
+
+def s3_data_bucket_versioning(args: StackValidationArgs, report: ReportViolation) -> None:
+    exempt = settings(args, VERSIONING_SCHEMA)["exemptBucketRoles"]
+    check_every_bucket(
+        args, report, child_types=aws.BUCKET_VERSIONING,
+        inline_ok=inline_versioning_enabled,
+        child_ok=lambda props: dig(props, "versioningConfiguration", "status") == "Enabled",
+        applies=lambda bucket: is_data_bucket(bucket.props, exempt),
+        message="versioning is not enabled on this data bucket")
+
+
+POLICIES = [
+    resource_policy(
+        "rds-backup-retention",
+        "RDS instances and Aurora clusters must keep automated backups: set "
+        "backup_retention_period to at least the stack's minimum (minRetentionDays).",
+        rds_backup_retention, config=RDS_SCHEMA),
+    resource_policy(
+        "elasticache-snapshot-retention",
+        "Redis/Valkey must keep daily snapshots: set snapshot_retention_limit to at least the "
+        "stack's minimum (minRetentionDays) and a snapshot_window.",
+        elasticache_snapshot_retention, config=CACHE_SCHEMA),
+    resource_policy(
+        "dynamodb-point-in-time-recovery",
+        "DynamoDB tables and their replicas must have point-in-time recovery: "
+        "point_in_time_recovery={'enabled': True} (recovery_period_in_days at least the minimum).",
+        dynamodb_point_in_time_recovery, config=DYNAMODB_SCHEMA),
+    resource_policy(
+        "backup-plan-retention",
+        "AWS Backup rules (and their copy actions) must keep recovery points at least the "
+        "stack's minimum: raise lifecycle.delete_after, or leave it unset to keep them.",
+        backup_plan_retention, config=PLAN_SCHEMA),
+    stack_policy(
+        "s3-data-bucket-versioning",
+        "Data buckets must be versioned: add aws.s3.BucketVersioning with "
+        "versioning_configuration={'status': 'Enabled'} (a lifecycle rule can expire old versions). "
+        "Buckets tagged Role=<an exempt role> are skipped.",
+        s3_data_bucket_versioning, config=VERSIONING_SCHEMA),
+]

@@ -1,0 +1,155 @@
+"""Exposure: what the internet can reach directly (databases, buckets, instances, tasks, the CDN)."""
+from __future__ import annotations
+
+from typing import Mapping
+
+from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidationArgs
+
+from policies import _aws as aws
+from policies._policy import applies_to, resource_policy, settings, stack_policy
+from policies._props import dig, is_true, items, peek, present
+from policies._s3 import check_every_bucket
+
+
+@applies_to(aws.RDS_INSTANCE, aws.RDS_CLUSTER_INSTANCE, aws.RDS_CLUSTER)
+def rds_not_publicly_accessible(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if is_true(args.props.get("publiclyAccessible")):
+        report("publiclyAccessible is true")
+
+
+PUBLIC_ACCESS_BLOCK_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
+                             "restrictPublicBuckets")
+
+
+def _flags_off(props: Mapping) -> list[str]:
+    return [flag for flag in PUBLIC_ACCESS_BLOCK_FLAGS if not is_true(props.get(flag))]
+
+
+def _missing_block_message(blocks: list) -> str:
+    if not blocks:
+        return "no aws.s3.BucketPublicAccessBlock applies to this bucket"
+    off = peek(lambda: _flags_off(blocks[0].props), default=[])
+    return f"its public access block leaves {', '.join(off) or 'some flags'} off"
+
+
+def s3_public_access_blocked(args: StackValidationArgs, report: ReportViolation) -> None:
+    account_blocks = [r for r in args.resources if r.resource_type == aws.ACCOUNT_PUBLIC_ACCESS_BLOCK]
+    if any(peek(lambda r=r: not _flags_off(r.props), default=False) is True for r in account_blocks):
+        return  # the account-wide block covers every bucket
+    check_every_bucket(args, report, child_types=(aws.BUCKET_PUBLIC_ACCESS_BLOCK,),
+                       inline_ok=lambda bucket: False,
+                       child_ok=lambda props: not _flags_off(props),
+                       message=_missing_block_message)
+
+
+PUBLIC_CANNED_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
+PUBLIC_GRANTEES = frozenset({"http://acs.amazonaws.com/groups/global/AllUsers",
+                             "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"})
+
+
+@applies_to(*aws.BUCKETS, *aws.BUCKET_ACL, *aws.BUCKET_OBJECTS)
+def s3_no_public_acl(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    props = args.props
+    acl = props.get("acl")
+    if acl in PUBLIC_CANNED_ACLS:
+        report(f"acl is {acl}")
+    grants = [dig(grant, "uri") for grant in items(props.get("grants"))]
+    grants += [dig(grant, "grantee", "uri")
+               for grant in items(dig(props, "accessControlPolicy", "grants"))]
+    for grantee in sorted({uri for uri in grants if uri in PUBLIC_GRANTEES}):
+        report(f"a grant gives {grantee.rsplit('/', 1)[-1]} access")
+
+
+@applies_to(aws.EC2_LAUNCH_TEMPLATE, *aws.EC2_INSTANCE_LIKE)
+def ec2_imdsv2_required(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    options = args.props.get("metadataOptions")
+    if dig(options, "httpEndpoint") == "disabled":
+        return  # no metadata service at all
+    if dig(options, "httpTokens") != "required":
+        report(f"metadataOptions.httpTokens is {dig(options, 'httpTokens') or 'unset (optional)'}")
+
+
+TIER_SCHEMA = {
+    "tier": {"type": "string", "enum": ["mvp", "scaled"], "default": "scaled",
+             "description": "The stack's tier; the MVP's single server may have a public IP."},
+}
+
+
+def _public_ip_sources(resource_type: str, props: Mapping) -> list[str]:
+    if resource_type in aws.EC2_INSTANCE_LIKE:
+        return ["associatePublicIpAddress"] if is_true(props.get("associatePublicIpAddress")) else []
+    if resource_type == aws.EC2_LAUNCH_TEMPLATE:
+        return [f"networkInterfaces[{index}].associatePublicIpAddress"
+                for index, interface in enumerate(items(props.get("networkInterfaces")))
+                if is_true(dig(interface, "associatePublicIpAddress"))]
+    if resource_type == aws.EIP:
+        return ["an Elastic IP attached to an instance"] if present(props.get("instance")) else []
+    return ["mapPublicIpOnLaunch"] if is_true(props.get("mapPublicIpOnLaunch")) else []
+
+
+@applies_to(aws.EC2_LAUNCH_TEMPLATE, aws.EIP, aws.SUBNET, *aws.EC2_INSTANCE_LIKE)
+def ec2_no_public_ip(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if settings(args, TIER_SCHEMA)["tier"] != "scaled":
+        return
+    for source in _public_ip_sources(args.resource_type, args.props):
+        report(f"public IPv4 address from {source}")
+
+
+@applies_to(aws.ECS_SERVICE, aws.ECS_TASK_SET)
+def ecs_no_public_ip(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if is_true(dig(args.props, "networkConfiguration", "assignPublicIp")):
+        report("networkConfiguration.assignPublicIp is true")
+
+
+WAF_SCHEMA = {
+    "required": {"type": "boolean", "default": True,
+                 "description": "Whether distributions must have a WAF web ACL (prod: yes)."},
+}
+
+
+@applies_to(*aws.DISTRIBUTIONS)
+def cloudfront_waf_attached(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if settings(args, WAF_SCHEMA)["required"] and not present(args.props.get("webAclId")):
+        report("webAclId is not set")
+
+
+POLICIES = [
+    resource_policy(
+        "rds-not-publicly-accessible",
+        "Databases must stay private: set publicly_accessible=False and place them in isolated "
+        "subnets; reach them through the backend or Session Manager port forwarding.",
+        rds_not_publicly_accessible),
+    stack_policy(
+        "s3-public-access-blocked",
+        "Every bucket needs a complete public access block: add aws.s3.BucketPublicAccessBlock "
+        "with block_public_acls, block_public_policy, ignore_public_acls and "
+        "restrict_public_buckets all True (or one complete account-level block).",
+        s3_public_access_blocked),
+    resource_policy(
+        "s3-no-public-acl",
+        "S3 ACLs must not grant public access: drop public-read / public-read-write / "
+        "authenticated-read and AllUsers/AuthenticatedUsers grants; use BucketOwnershipControls "
+        "'BucketOwnerEnforced' and serve public content through CloudFront.",
+        s3_no_public_acl),
+    resource_policy(
+        "ec2-imdsv2-required",
+        "Instances must require IMDSv2: metadata_options={'http_tokens': 'required'} on the "
+        "instance or launch template (or http_endpoint='disabled').",
+        ec2_imdsv2_required),
+    resource_policy(
+        "ec2-no-public-ip",
+        "In the scaled tier nothing runs on a public IP: set associate_public_ip_address=False, "
+        "keep map_public_ip_on_launch off on subnets, attach no Elastic IP to instances, and "
+        "reach instances through the ALB or Session Manager.",
+        ec2_no_public_ip, config=TIER_SCHEMA),
+    resource_policy(
+        "ecs-no-public-ip",
+        "ECS tasks must not get public IPs: network_configuration.assign_public_ip=False in "
+        "private subnets, with a NAT gateway or VPC endpoints for outbound traffic.",
+        ecs_no_public_ip),
+    resource_policy(
+        "cloudfront-waf-attached",
+        "Distributions must be protected by a WAF web ACL: create an aws.wafv2.WebAcl with "
+        "scope='CLOUDFRONT' (in us-east-1) and pass its ARN as web_acl_id.",
+        cloudfront_waf_attached, config=WAF_SCHEMA),
+]
