@@ -6,15 +6,23 @@ import pulumi
 import pulumi_aws as aws
 
 from components.app_config import AppConfig, AppConfigArgs
+from components.app_firewall import AppFirewall, AppFirewallArgs
 from components.assets import AssetsArgs, AssetsBucket
-from components.cache import Cache, CacheArgs
-from components.cdn import Cdn, CdnArgs
-from components.config import (SETTINGS, ConfigError, StackSettings, check_zone_count,
-                               parse_settings)
-from components.database import Database, DatabaseArgs
+from components.cache import REDIS_PORT, Cache, CacheArgs
+from components.cdn import ApiOrigin, Cdn, CdnArgs
+from components.certificates import Certificates, CertificatesArgs
+from components.config import SETTINGS, StackSettings, check_zone_count, parse_settings
+from components.database import POSTGRES_PORT, Database, DatabaseArgs
+from components.dns_records import DnsRecords, DnsRecordsArgs
+from components.flow_logs import FlowLogsArgs
+from components.load_balancer import ORIGIN_SECRET_HEADER, LoadBalancer, LoadBalancerArgs
+from components.logs_bucket import LogsBucket, LogsBucketArgs
 from components.logs_key import LogsKey, LogsKeyArgs
-from components.network import Network, NetworkArgs
+from components.network import Network, NetworkArgs, PrivateSubnetsArgs
+from components.registry import Registry, RegistryArgs
 from components.server import Server, ServerArgs
+from components.service import Service, ServiceArgs
+from components.waf import Waf, WafArgs
 
 
 def read_settings() -> StackSettings:
@@ -28,29 +36,41 @@ def default_tags(settings: StackSettings) -> dict:
             "ManagedBy": "pulumi"}
 
 
-def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
+def zones_for(settings: StackSettings, provider: aws.Provider) -> list[str]:
+    """The stack's AZs, checked against the region before any resource is registered."""
     zones = aws.get_availability_zones(state="available",
                                        opts=pulumi.InvokeOptions(provider=provider)).names
     check_zone_count(settings, zones)
+    return zones[:settings.network.az_count]
+
+
+def data_stores(settings: StackSettings, network: Network, client_group_id: pulumi.Input[str],
+                logs_key: LogsKey, opts: pulumi.ResourceOptions) -> tuple[Database, Cache]:
+    """The database and cache in the isolated subnets, reachable from the app's group only."""
+    prefix = settings.name_prefix
+    database = Database("database", DatabaseArgs(
+        prefix, settings.database, network.vpc_id, network.isolated_subnet_ids, client_group_id,
+        settings.log_retention_days, logs_key.arn, settings.protect_data), opts)
+    cache = Cache("cache", CacheArgs(
+        prefix, settings.cache, network.vpc_id, network.isolated_subnet_ids, client_group_id,
+        settings.protect_data), opts)
+    return database, cache
+
+
+def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
     prefix = settings.name_prefix
     opts = pulumi.ResourceOptions(providers=[provider])
     parameter_path = f"/{settings.project}/{settings.stack}"
+    zones = zones_for(settings, provider)
 
     logs_key = LogsKey("logs", LogsKeyArgs(prefix, settings.region), opts)
-    network = Network("network", NetworkArgs(prefix, settings.network.cidr,
-                                             zones[:settings.network.az_count]), opts)
+    network = Network("network", NetworkArgs(prefix, settings.network.cidr, zones), opts)
     assets = AssetsBucket("assets", AssetsArgs(prefix, protect=settings.protect_data), opts)
-    cdn = Cdn("cdn", CdnArgs(prefix, assets, settings.cdn_price_class), opts)
+    cdn = Cdn("cdn", CdnArgs(prefix, assets, settings.edge.price_class), opts)
     server = Server("backend", ServerArgs(
         prefix, settings.server, settings.region, network.vpc_id, network.public_subnet_ids[0],
         parameter_path, settings.log_retention_days, logs_key.arn), opts)
-    database = Database("database", DatabaseArgs(
-        prefix, settings.database, network.vpc_id, network.isolated_subnet_ids,
-        server.security_group.id, settings.log_retention_days, logs_key.arn,
-        settings.protect_data), opts)
-    cache = Cache("cache", CacheArgs(
-        prefix, settings.cache, network.vpc_id, network.isolated_subnet_ids,
-        server.security_group.id, settings.protect_data), opts)
+    database, cache = data_stores(settings, network, server.security_group.id, logs_key, opts)
     AppConfig("app-config", AppConfigArgs(
         parameter_path,
         values={"database/endpoint": database.endpoint, "database/name": settings.database.name,
@@ -64,14 +84,80 @@ def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
             "databaseEndpoint": database.endpoint, "cacheEndpoint": cache.endpoint}
 
 
+def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
+    prefix = settings.name_prefix
+    opts = pulumi.ResourceOptions(providers=[provider])
+    domain = settings.edge.domain
+    zones = zones_for(settings, provider)
+    # CloudFront's WAF and certificate must live in us-east-1, whatever the stack's region.
+    us_east_1 = aws.Provider("aws-us-east-1", region="us-east-1",
+                             default_tags=aws.ProviderDefaultTagsArgs(tags=default_tags(settings)))
+
+    logs_key = LogsKey("logs", LogsKeyArgs(prefix, settings.region), opts)
+    network = Network("network", NetworkArgs(
+        prefix, settings.network.cidr, zones,
+        private=PrivateSubnetsArgs(settings.network.nat_gateways, settings.region),
+        flow_logs=FlowLogsArgs(prefix, settings.log_retention_days, logs_key.arn)), opts)
+    logs = LogsBucket("logs", LogsBucketArgs(prefix, settings.log_retention_days), opts)
+    assets = AssetsBucket("assets", AssetsArgs(prefix, protect=settings.protect_data), opts)
+    certificates = (Certificates("certificates", CertificatesArgs(domain, us_east_1), opts)
+                    if domain else None)
+    load_balancer = LoadBalancer("api", LoadBalancerArgs(
+        prefix, network.vpc_id, settings.network.cidr, network.public_subnet_ids,
+        settings.service.port, certificates.origin_certificate_arn if certificates else None,
+        logs, deletion_protection=settings.protect_data), opts)
+    waf = Waf("waf", WafArgs(prefix, settings.edge.waf_rate_limit, us_east_1), opts)
+    cdn = Cdn("cdn", CdnArgs(
+        prefix, assets, settings.edge.price_class,
+        api=ApiOrigin(domain.api_origin if domain else load_balancer.dns_name,
+                      load_balancer.https, ORIGIN_SECRET_HEADER, load_balancer.origin_secret),
+        web_acl_arn=waf.arn, aliases=[domain.name] if domain else [],
+        certificate_arn=certificates.site_certificate_arn if certificates else None), opts)
+    if domain:
+        DnsRecords("dns", DnsRecordsArgs(domain, cdn.domain_name, cdn.hosted_zone_id,
+                                         load_balancer.dns_name, load_balancer.alb.zone_id), opts)
+
+    app_firewall = AppFirewall("app-firewall", AppFirewallArgs(
+        prefix, network.vpc_id, settings.service.port, load_balancer.security_group.id), opts)
+    database, cache = data_stores(settings, network, app_firewall.id, logs_key, opts)
+    registry = Registry("registry", RegistryArgs(prefix), opts)
+    service = Service("app", ServiceArgs(
+        prefix, settings.service, settings.region, network.vpc_id, network.private_subnet_ids,
+        app_firewall.id, load_balancer, settings.log_retention_days, logs_key.arn,
+        environment=app_environment(settings, database, cache),
+        secrets=app_secrets(database, cache),
+        secret_arns=(database.master_secret_arn, cache.auth_secret_arn)), opts)
+
+    return {"siteUrl": cdn.url, "apiUrl": pulumi.Output.concat(cdn.url, "/api"),
+            "albDnsName": load_balancer.dns_name, "assetsBucket": assets.bucket_name,
+            "logsBucket": logs.bucket_name, "ecrRepositoryUrl": registry.repository_url,
+            "clusterName": service.cluster_name, "serviceName": service.service_name,
+            "databaseEndpoint": database.endpoint,
+            "databaseReaderEndpoint": database.reader_endpoint,
+            "cacheEndpoint": cache.endpoint, "webAclArn": waf.arn}
+
+
+def app_environment(settings: StackSettings, database: Database, cache: Cache) -> dict:
+    return {"DATABASE_HOST": database.endpoint, "DATABASE_READER_HOST": database.reader_endpoint,
+            "DATABASE_NAME": settings.database.name, "DATABASE_PORT": str(POSTGRES_PORT),
+            "REDIS_HOST": cache.endpoint, "REDIS_PORT": str(REDIS_PORT), "REDIS_TLS": "true"}
+
+
+def app_secrets(database: Database, cache: Cache) -> dict:
+    """ECS reads these from Secrets Manager when a task starts; they never sit in the task definition."""
+    return {"DATABASE_USERNAME": pulumi.Output.concat(database.master_secret_arn, ":username::"),
+            "DATABASE_PASSWORD": pulumi.Output.concat(database.master_secret_arn, ":password::"),
+            "REDIS_AUTH_TOKEN": cache.auth_secret_arn}
+
+
+BUILDERS = {"mvp": build_mvp, "scaled": build_scaled}
+
+
 def main() -> None:
     settings = read_settings()
-    if settings.tier != "mvp":
-        raise ConfigError([f"webstack:tier = {settings.tier!r} is not buildable yet; allowed: mvp "
-                           "(the scaled tier is being built)"])
     provider = aws.Provider("aws", region=settings.region,
                             default_tags=aws.ProviderDefaultTagsArgs(tags=default_tags(settings)))
-    outputs = build_mvp(settings, provider)
+    outputs = BUILDERS[settings.tier](settings, provider)
     pulumi.export("tier", settings.tier)
     pulumi.export("region", settings.region)
     for name, value in outputs.items():

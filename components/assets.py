@@ -7,6 +7,8 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from components.bucket_security import deny_insecure_transport, lock_down
+
 NONCURRENT_VERSION_DAYS = 30
 
 
@@ -24,16 +26,7 @@ class AssetsBucket(pulumi.ComponentResource):
         self.bucket = aws.s3.Bucket(f"{name}-bucket", bucket_prefix=f"{args.name_prefix}-assets-",
                                     force_destroy=False,
                                     opts=pulumi.ResourceOptions(parent=self, protect=args.protect))
-        aws.s3.BucketPublicAccessBlock(f"{name}-public-access-block", bucket=self.bucket.id,
-                                       block_public_acls=True, block_public_policy=True,
-                                       ignore_public_acls=True, restrict_public_buckets=True,
-                                       opts=child)
-        aws.s3.BucketOwnershipControls(f"{name}-ownership", bucket=self.bucket.id,
-                                       rule={"object_ownership": "BucketOwnerEnforced"}, opts=child)
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-encryption", bucket=self.bucket.id,
-            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"},
-                    "bucket_key_enabled": True}], opts=child)
+        lock_down(name, self.bucket, parent=self)
         versioning = aws.s3.BucketVersioning(
             f"{name}-versioning", bucket=self.bucket.id,
             versioning_configuration={"status": "Enabled"}, opts=child)
@@ -59,10 +52,7 @@ class AssetsBucket(pulumi.ComponentResource):
                  "Action": "s3:GetObject",
                  "Resource": pulumi.Output.concat(self.bucket_arn, "/*"),
                  "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}}},
-                {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*",
-                 "Action": "s3:*",
-                 "Resource": [self.bucket_arn, pulumi.Output.concat(self.bucket_arn, "/*")],
-                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+                deny_insecure_transport(self.bucket_arn),
             ],
         })
         return aws.s3.BucketPolicy(f"{self._base_name}-policy", bucket=self.bucket.id, policy=policy,

@@ -1,8 +1,9 @@
-"""CloudFront in front of the assets bucket: HTTPS only, security headers, origin access control."""
+"""CloudFront: the assets bucket (origin access control) by default and, in the scaled tier, the
+ALB for `/api/*`; HTTPS only, security headers, the WAF and the site's own domain when given."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -10,6 +11,14 @@ import pulumi_aws as aws
 from components.assets import AssetsBucket
 
 CACHING_OPTIMIZED = "Managed-CachingOptimized"
+CACHING_DISABLED = "Managed-CachingDisabled"
+# Every viewer header, query string and cookie except Host: the ALB's certificate names the
+# origin, not the site, so CloudFront must send the origin's own name as Host.
+ALL_VIEWER_EXCEPT_HOST = "Managed-AllViewerExceptHostHeader"
+API_PATH = "/api/*"
+API_ORIGIN_ID = "api"
+ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+MODERN_TLS = "TLSv1.2_2021"
 ONE_YEAR_SECONDS = 31_536_000
 # The seed's security headers (seed 004).
 CONTENT_SECURITY_POLICY = "default-src 'self'"
@@ -17,10 +26,24 @@ ASSETS_ORIGIN_ID = "assets"
 
 
 @dataclass(frozen=True)
+class ApiOrigin:
+    """The ALB as CloudFront reaches it, and the secret header that proves a request came this way."""
+
+    domain_name: pulumi.Input[str]
+    https: bool
+    secret_header: str
+    secret_value: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
 class CdnArgs:
     name_prefix: str
     assets: AssetsBucket
     price_class: str
+    api: Optional[ApiOrigin] = None
+    web_acl_arn: Optional[pulumi.Input[str]] = None
+    aliases: Sequence[str] = ()
+    certificate_arn: Optional[pulumi.Input[str]] = None  # from us-east-1; needed with aliases
 
 
 class Cdn(pulumi.ComponentResource):
@@ -43,23 +66,63 @@ class Cdn(pulumi.ComponentResource):
             default_root_object="index.html", price_class=args.price_class,
             origins=[aws.cloudfront.DistributionOriginArgs(
                 origin_id=ASSETS_ORIGIN_ID, domain_name=args.assets.regional_domain_name,
-                origin_access_control_id=origin_access.id)],
+                origin_access_control_id=origin_access.id),
+                *([api_origin(args.api)] if args.api else [])],
             default_cache_behavior=aws.cloudfront.DistributionDefaultCacheBehaviorArgs(
                 target_origin_id=ASSETS_ORIGIN_ID, viewer_protocol_policy="redirect-to-https",
                 allowed_methods=["GET", "HEAD", "OPTIONS"], cached_methods=["GET", "HEAD"],
                 compress=True, cache_policy_id=cache_policy.id,
                 response_headers_policy_id=self.headers_policy.id),
+            ordered_cache_behaviors=[self._api_behavior()] if args.api else None,
+            web_acl_id=args.web_acl_arn, aliases=list(args.aliases) or None,
             restrictions=aws.cloudfront.DistributionRestrictionsArgs(
                 geo_restriction=aws.cloudfront.DistributionRestrictionsGeoRestrictionArgs(
                     restriction_type="none")),
-            viewer_certificate=aws.cloudfront.DistributionViewerCertificateArgs(
-                cloudfront_default_certificate=True),
+            viewer_certificate=viewer_certificate(args.certificate_arn),
             opts=child)
         args.assets.admit_only(self.distribution.arn)
 
         self.domain_name = self.distribution.domain_name
-        self.url = pulumi.Output.concat("https://", self.domain_name)
+        self.hosted_zone_id = self.distribution.hosted_zone_id
+        self.url = pulumi.Output.concat("https://", args.aliases[0] if args.aliases
+                                        else self.domain_name)
         self.register_outputs({"url": self.url, "distributionId": self.distribution.id})
+
+
+    def _api_behavior(self) -> aws.cloudfront.DistributionOrderedCacheBehaviorArgs:
+        """API calls pass through uncached, with the viewer's headers, cookies and query."""
+        lookup = pulumi.InvokeOutputOptions(parent=self)
+        return aws.cloudfront.DistributionOrderedCacheBehaviorArgs(
+            path_pattern=API_PATH, target_origin_id=API_ORIGIN_ID,
+            viewer_protocol_policy="redirect-to-https",
+            allowed_methods=ALL_METHODS, cached_methods=["GET", "HEAD"], compress=True,
+            cache_policy_id=aws.cloudfront.get_cache_policy_output(
+                name=CACHING_DISABLED, opts=lookup).id,
+            origin_request_policy_id=aws.cloudfront.get_origin_request_policy_output(
+                name=ALL_VIEWER_EXCEPT_HOST, opts=lookup).id,
+            response_headers_policy_id=self.headers_policy.id)
+
+
+def api_origin(api: ApiOrigin) -> aws.cloudfront.DistributionOriginArgs:
+    return aws.cloudfront.DistributionOriginArgs(
+        origin_id=API_ORIGIN_ID, domain_name=api.domain_name,
+        custom_headers=[aws.cloudfront.DistributionOriginCustomHeaderArgs(
+            name=api.secret_header, value=api.secret_value)],
+        custom_origin_config=aws.cloudfront.DistributionOriginCustomOriginConfigArgs(
+            http_port=80, https_port=443,
+            # Without a domain the ALB has no certificate CloudFront could verify.
+            origin_protocol_policy="https-only" if api.https else "http-only",
+            origin_ssl_protocols=["TLSv1.2"], origin_read_timeout=30,
+            origin_keepalive_timeout=5))
+
+
+def viewer_certificate(certificate_arn: Optional[pulumi.Input[str]]
+                       ) -> aws.cloudfront.DistributionViewerCertificateArgs:
+    if certificate_arn is None:
+        return aws.cloudfront.DistributionViewerCertificateArgs(cloudfront_default_certificate=True)
+    return aws.cloudfront.DistributionViewerCertificateArgs(
+        acm_certificate_arn=certificate_arn, ssl_support_method="sni-only",
+        minimum_protocol_version=MODERN_TLS)
 
 
 def security_headers_policy(name: str, name_prefix: str,

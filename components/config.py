@@ -29,6 +29,17 @@ RDS_POSTGRES_FAMILIES = ("t3", "t4g", "m5", "m6i", "m6g", "m7i", "m7g", "r5", "r
 ELASTICACHE_FAMILIES = ("t3", "t4g", "m5", "m6g", "m7g", "r5", "r6g", "r7g")
 _SIZE = r"(nano|micro|small|medium|large|\d*xlarge|metal)"
 _IDENTIFIER = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]{0,62}$")
+_DOMAIN = re.compile(r"^(?=.{4,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+# Fargate's CPU units → the memory sizes (MiB) it accepts with them.
+FARGATE_MEMORY = {
+    256: (512, 1024, 2048),
+    512: tuple(range(1024, 4097, 1024)),
+    1024: tuple(range(2048, 8193, 1024)),
+    2048: tuple(range(4096, 16385, 1024)),
+    4096: tuple(range(8192, 30721, 1024)),
+    8192: tuple(range(16384, 61441, 4096)),
+    16384: tuple(range(32768, 122881, 8192)),
+}
 # PostgreSQL and RDS reserve these as master user names.
 RESERVED_DB_USERNAMES = ("postgres", "rdsadmin", "rdsrepladmin", "admin", "root")
 
@@ -47,7 +58,7 @@ class ConfigError(RunError):
 
 
 REQUIRED = object()
-
+OPTIONAL = None  # a key that may stay unset: no default, the feature is off
 
 @dataclass(frozen=True)
 class Setting:
@@ -121,6 +132,14 @@ def engine_version(value: str) -> Optional[str]:
     return None if re.match(r"^\d+(\.\d+)?$", value) else "a version such as 16 or 16.4"
 
 
+def domain_name(value: str) -> Optional[str]:
+    return None if _DOMAIN.match(value) else "a DNS name such as www.example.com (lower case)"
+
+
+def hosted_zone_id(value: str) -> Optional[str]:
+    return None if re.match(r"^Z[A-Z0-9]{4,31}$", value) else "a Route 53 zone id such as Z0123456789ABCDEFGHIJ"
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("tier", "string", REQUIRED,
             "Platform shape: 'mvp' (S3+CloudFront, one EC2 backend, small RDS and Redis) or "
@@ -174,6 +193,34 @@ SETTINGS: tuple[Setting, ...] = (
             one_of(*CLOUDFRONT_PRICE_CLASSES)),
     Setting("logRetentionDays", "integer", 30,
             "Days CloudWatch keeps the platform's log groups.", one_of(*LOG_RETENTION_DAYS)),
+    Setting("natGateways", "integer", 1,
+            "Scaled tier: NAT gateways for the private subnets (1 to azCount; one per AZ survives "
+            "the loss of an AZ).", in_range(1, 6)),
+    Setting("taskCpu", "integer", 512,
+            "Scaled tier: CPU units of a Fargate task (staging 512, prod 1024).",
+            one_of(*FARGATE_MEMORY)),
+    Setting("taskMemory", "integer", 1024,
+            "Scaled tier: memory of a Fargate task in MiB, valid for taskCpu (staging 1024, "
+            "prod 2048).", in_range(512, 122880)),
+    Setting("minTasks", "integer", 1, "Scaled tier: fewest running tasks (prod 2).",
+            in_range(1, 1000)),
+    Setting("desiredTasks", "integer", 1, "Scaled tier: tasks at first deployment (prod 3).",
+            in_range(1, 1000)),
+    Setting("maxTasks", "integer", 2, "Scaled tier: most running tasks (prod 10).",
+            in_range(1, 1000)),
+    Setting("scalingCpuTarget", "integer", 70,
+            "Scaled tier: average task CPU % that auto scaling holds (staging 70, prod 75).",
+            in_range(10, 95)),
+    Setting("dbReadReplicas", "integer", 0, "Read replicas of the database (prod 1).",
+            in_range(0, 5)),
+    Setting("domain", "string", OPTIONAL,
+            "Scaled tier: the site's DNS name. With hostedZoneId it gets ACM certificates and "
+            "alias records; unset, the site runs on CloudFront's own domain.", domain_name),
+    Setting("hostedZoneId", "string", OPTIONAL,
+            "Scaled tier: the Route 53 public zone that holds `domain`.", hosted_zone_id),
+    Setting("wafRateLimit", "integer", 2000,
+            "Scaled tier: requests one IP may send in 5 minutes before the WAF blocks it.",
+            in_range(10, 2_000_000_000)),
     Setting("protectData", "boolean", True,
             "Protect stateful resources: Pulumi protect plus AWS deletion protection. "
             "Final snapshots are taken either way."),
@@ -187,6 +234,7 @@ SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
 class NetworkSettings:
     cidr: str
     az_count: int
+    nat_gateways: int
 
 
 @dataclass(frozen=True)
@@ -214,6 +262,7 @@ class DatabaseSettings:
     name: str
     username: str
     multi_az: bool
+    read_replicas: int
 
 
 @dataclass(frozen=True)
@@ -229,6 +278,40 @@ class CacheSettings:
 
 
 @dataclass(frozen=True)
+class ServiceSettings:
+    """The scaled tier's Fargate service."""
+
+    image: str
+    port: int
+    cpu: int
+    memory: int
+    min_tasks: int
+    desired_tasks: int
+    max_tasks: int
+    cpu_target: int
+
+
+@dataclass(frozen=True)
+class DomainSettings:
+    name: str
+    hosted_zone_id: str
+
+    @property
+    def api_origin(self) -> str:
+        """The name CloudFront uses to reach the ALB; the ALB's certificate covers it."""
+        return f"origin.{self.name}"
+
+
+@dataclass(frozen=True)
+class EdgeSettings:
+    """CloudFront and the WAF in front of it."""
+
+    price_class: str
+    waf_rate_limit: int
+    domain: Optional[DomainSettings]
+
+
+@dataclass(frozen=True)
 class StackSettings:
     project: str
     stack: str
@@ -236,11 +319,12 @@ class StackSettings:
     region: str
     protect_data: bool
     log_retention_days: int
-    cdn_price_class: str
     network: NetworkSettings
     server: ServerSettings
     database: DatabaseSettings
     cache: CacheSettings
+    service: ServiceSettings
+    edge: EdgeSettings
 
     @property
     def name_prefix(self) -> str:
@@ -320,7 +404,41 @@ def _combination_problems(v: Mapping[str, Any]) -> list[str]:
         problems.append(
             f"{PROJECT}:dbMaxAllocatedStorage = {ceiling} must be 0 (off) or at least 10 % above "
             f"{PROJECT}:dbAllocatedStorage = {storage}, i.e. ≥ {-(-storage * 11 // 10)}")
+    problems += _fargate_size_problems(v)
+    problems += _task_count_problems(v)
+    problems += _domain_problems(v)
+    if v.get("tier") == "scaled" and v.get("natGateways", 0) > v.get("azCount", 6):
+        problems.append(f"{PROJECT}:natGateways = {v['natGateways']} is not valid; allowed: at most "
+                        f"{PROJECT}:azCount = {v['azCount']} (one NAT gateway per AZ at most)")
     return problems
+
+
+def _fargate_size_problems(v: Mapping[str, Any]) -> list[str]:
+    cpu, memory = v.get("taskCpu"), v.get("taskMemory")
+    if cpu is None or memory is None or memory in FARGATE_MEMORY.get(cpu, ()):
+        return []
+    sizes = FARGATE_MEMORY[cpu]
+    return [f"{PROJECT}:taskMemory = {memory} is not valid with {PROJECT}:taskCpu = {cpu}; "
+            f"Fargate allows {', '.join(map(str, sizes))} MiB with {cpu} CPU units"]
+
+
+def _task_count_problems(v: Mapping[str, Any]) -> list[str]:
+    counts = [v.get(key) for key in ("minTasks", "desiredTasks", "maxTasks")]
+    if None in counts or counts == sorted(counts):
+        return []
+    low, desired, high = counts
+    return [f"{PROJECT}:minTasks = {low}, {PROJECT}:desiredTasks = {desired} and "
+            f"{PROJECT}:maxTasks = {high} are not valid together; allowed: "
+            "minTasks ≤ desiredTasks ≤ maxTasks"]
+
+
+def _domain_problems(v: Mapping[str, Any]) -> list[str]:
+    domain, zone = v.get("domain"), v.get("hostedZoneId")
+    if (domain is None) == (zone is None):
+        return []
+    missing, given = ("hostedZoneId", "domain") if zone is None else ("domain", "hostedZoneId")
+    return [f"{PROJECT}:{given} = {v[given]!r} needs {PROJECT}:{missing} as well; allowed: both "
+            "set (certificates and DNS records) or neither (CloudFront's own domain)"]
 
 
 def parse_settings(raw: Mapping[str, Any], *, stack: str, region: Optional[str]) -> StackSettings:
@@ -339,8 +457,8 @@ def _build(v: Mapping[str, Any], *, stack: str, region: str) -> StackSettings:
     return StackSettings(
         project=PROJECT, stack=stack, tier=v["tier"], region=region,
         protect_data=v["protectData"], log_retention_days=v["logRetentionDays"],
-        cdn_price_class=v["cdnPriceClass"],
-        network=NetworkSettings(cidr=v["vpcCidr"], az_count=v["azCount"]),
+        network=NetworkSettings(cidr=v["vpcCidr"], az_count=v["azCount"],
+                                nat_gateways=v["natGateways"]),
         server=ServerSettings(
             instance_type=v["serverInstanceType"], root_volume_gb=v["serverRootVolumeGb"],
             admin_cidrs=tuple(v["adminCidrs"]), app_image=v["appImage"], app_port=v["appPort"]),
@@ -349,10 +467,18 @@ def _build(v: Mapping[str, Any], *, stack: str, region: str) -> StackSettings:
             allocated_storage=v["dbAllocatedStorage"],
             max_allocated_storage=v["dbMaxAllocatedStorage"],
             backup_retention_days=v["dbBackupRetentionDays"], name=v["dbName"],
-            username=v["dbUsername"], multi_az=v["dbMultiAz"]),
+            username=v["dbUsername"], multi_az=v["dbMultiAz"],
+            read_replicas=v["dbReadReplicas"]),
         cache=CacheSettings(
             node_type=v["cacheNodeType"], engine_version=v["cacheEngineVersion"],
             nodes=v["cacheNodes"], snapshot_retention_days=v["cacheSnapshotRetentionDays"]),
+        service=ServiceSettings(
+            image=v["appImage"], port=v["appPort"], cpu=v["taskCpu"], memory=v["taskMemory"],
+            min_tasks=v["minTasks"], desired_tasks=v["desiredTasks"], max_tasks=v["maxTasks"],
+            cpu_target=v["scalingCpuTarget"]),
+        edge=EdgeSettings(
+            price_class=v["cdnPriceClass"], waf_rate_limit=v["wafRateLimit"],
+            domain=(DomainSettings(v["domain"], v["hostedZoneId"]) if v["domain"] else None)),
     )
 
 

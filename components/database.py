@@ -59,15 +59,7 @@ class Database(pulumi.ComponentResource):
                 aws.rds.ParameterGroupParameterArgs(name="log_min_duration_statement",
                                                     value=str(SLOW_QUERY_MS)),
             ], opts=child)
-        # RDS would create these log groups itself, without retention; owning them sets it.
-        log_groups = [
-            aws.cloudwatch.LogGroup(f"{name}-{log}-logs",
-                                    name=f"/aws/rds/instance/{identifier}/{log}",
-                                    retention_in_days=args.log_retention_days,
-                                    kms_key_id=args.logs_key_arn, opts=child)
-            for log in LOG_EXPORTS
-        ]
-
+        log_groups = self._log_groups(name, identifier, args)
         self.instance = aws.rds.Instance(
             f"{name}-instance",
             identifier=identifier,
@@ -92,13 +84,53 @@ class Database(pulumi.ComponentResource):
             deletion_protection=args.protect,
             skip_final_snapshot=False, final_snapshot_identifier=f"{identifier}-final",
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=log_groups))
+        self.replicas = [self._replica(f"{name}-replica-{number}",
+                                       f"{identifier}-replica-{number}", args, subnet_group,
+                                       parameters)
+                         for number in range(1, settings.read_replicas + 1)]
 
         self.endpoint = self.instance.address
+        self.reader_endpoint = self.replicas[0].address if self.replicas else self.endpoint
         self.port = self.instance.port
         self.master_secret_arn = self.instance.master_user_secrets.apply(
             lambda secrets: secrets[0]["secret_arn"] if secrets else None)
-        self.register_outputs({"endpoint": self.endpoint,
+        self.register_outputs({"endpoint": self.endpoint, "readerEndpoint": self.reader_endpoint,
                                "securityGroupId": self.security_group.id})
+
+    def _log_groups(self, name: str, identifier: str,
+                    args: DatabaseArgs) -> list[aws.cloudwatch.LogGroup]:
+        """RDS would create these itself, without retention or encryption; owning them sets both."""
+        return [
+            aws.cloudwatch.LogGroup(f"{name}-{log}-logs", name=f"/aws/rds/instance/{identifier}/{log}",
+                                    retention_in_days=args.log_retention_days,
+                                    kms_key_id=args.logs_key_arn,
+                                    opts=pulumi.ResourceOptions(parent=self))
+            for log in LOG_EXPORTS
+        ]
+
+    def _replica(self, name: str, identifier: str, args: DatabaseArgs,
+                 subnet_group: aws.rds.SubnetGroup,
+                 parameters: aws.rds.ParameterGroup) -> aws.rds.Instance:
+        """A read replica: reads scale out, and it can be promoted if the primary's region fails.
+
+        Engine, user and backups come from the primary; RDS takes no final snapshot of a replica.
+        """
+        settings = args.settings
+        log_groups = self._log_groups(name, identifier, args)
+        return aws.rds.Instance(
+            name, identifier=identifier, replicate_source_db=self.instance.identifier,
+            instance_class=settings.instance_class,
+            storage_type="gp3", storage_encrypted=True,
+            max_allocated_storage=settings.max_allocated_storage or None,
+            db_subnet_group_name=subnet_group.name,
+            vpc_security_group_ids=[self.security_group.id],
+            parameter_group_name=parameters.name, publicly_accessible=False,
+            iam_database_authentication_enabled=True,
+            maintenance_window=MAINTENANCE_WINDOW, auto_minor_version_upgrade=True,
+            enabled_cloudwatch_logs_exports=LOG_EXPORTS,
+            performance_insights_enabled=supports_performance_insights(settings.instance_class),
+            deletion_protection=args.protect, skip_final_snapshot=True,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=log_groups))
 
 
 def supports_performance_insights(instance_class: str) -> bool:

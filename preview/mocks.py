@@ -12,6 +12,14 @@ MANAGED_CACHE_POLICIES = {
     "Managed-CachingOptimized": "658327ea-f89d-4fab-a63d-7e88639e58f6",
     "Managed-CachingDisabled": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
 }
+MANAGED_ORIGIN_REQUEST_POLICIES = {
+    "Managed-AllViewerExceptHostHeader": "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+    "Managed-AllViewer": "216adef6-5c7f-47e4-b989-5492eafa07d3",
+}
+# The regional Elastic Load Balancing accounts that deliver ALB access logs.
+ELB_ACCOUNTS = {"ap-northeast-2": "600734575887", "us-east-1": "127311923021"}
+CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
+ELB_ZONE_IDS = {"ap-northeast-2": "ZWKZPGTI48KDX", "us-east-1": "Z35SXDOTRQ7X7K"}
 AMI_IDS = {"x86_64": "ami-0a1b2c3d4e5f60718", "arm64": "ami-0f1e2d3c4b5a69788"}
 
 
@@ -38,6 +46,7 @@ class WebstackMocks(pulumi.runtime.Mocks):
 
     def __init__(self, region: str):
         self.region = region
+        self.provider_regions: dict[str, str] = {}  # provider id → its region, for ARNs
         self.invokes: dict[str, Callable[[dict], dict]] = {
             "aws:index/getAvailabilityZones:getAvailabilityZones": self._zones,
             "aws:index/getCallerIdentity:getCallerIdentity": self._caller,
@@ -45,6 +54,10 @@ class WebstackMocks(pulumi.runtime.Mocks):
             "aws:index/getPartition:getPartition": lambda a: {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"},
             "aws:ec2/getAmi:getAmi": self._ami,
             "aws:cloudfront/getCachePolicy:getCachePolicy": self._cache_policy,
+            "aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy":
+                self._origin_request_policy,
+            "aws:ec2/getManagedPrefixList:getManagedPrefixList": self._prefix_list,
+            "aws:elb/getServiceAccount:getServiceAccount": self._elb_account,
         }
 
     def call(self, args: pulumi.runtime.MockCallArgs):
@@ -58,7 +71,10 @@ class WebstackMocks(pulumi.runtime.Mocks):
             return f"{args.name}-component", {}
         resource_id = self._id(args.typ, args.name)
         state = dict(args.inputs)
-        state.setdefault("arn", self._arn(args.typ, args.name, resource_id, state))
+        if args.typ == "pulumi:providers:aws":
+            self.provider_regions[resource_id] = state.get("region", self.region)
+        region = self.provider_regions.get((args.provider or "").rsplit("::", 1)[-1], self.region)
+        state.setdefault("arn", self._arn(args.typ, args.name, resource_id, state, region))
         state.update(self._computed(args.typ, args.name, resource_id, state))
         return resource_id, state
 
@@ -90,6 +106,25 @@ class WebstackMocks(pulumi.runtime.Mocks):
             raise LookupError(f"no CloudFront cache policy named {name!r}")
         return {"id": MANAGED_CACHE_POLICIES[name], "name": name}
 
+    def _origin_request_policy(self, args: dict) -> dict:
+        name = args.get("name")
+        if name not in MANAGED_ORIGIN_REQUEST_POLICIES:
+            raise LookupError(f"no CloudFront origin request policy named {name!r}")
+        return {"id": MANAGED_ORIGIN_REQUEST_POLICIES[name], "name": name}
+
+    def _prefix_list(self, args: dict) -> dict:
+        if args.get("name") != CLOUDFRONT_ORIGIN_FACING:
+            raise LookupError(f"no managed prefix list named {args.get('name')!r}")
+        return {"id": "pl-22a6434b", "name": CLOUDFRONT_ORIGIN_FACING, "maxEntries": 55,
+                "addressFamily": "IPv4", "ownerId": "AWS",
+                "arn": f"arn:aws:ec2:{self.region}:aws:prefix-list/pl-22a6434b"}
+
+    def _elb_account(self, args: dict) -> dict:
+        region = args.get("region") or self.region
+        if region not in ELB_ACCOUNTS:
+            raise LookupError(f"no Elastic Load Balancing account known for {region}")
+        return {"id": ELB_ACCOUNTS[region], "arn": f"arn:aws:iam::{ELB_ACCOUNTS[region]}:root"}
+
     # ---- resources ----
 
     def _id(self, typ: str, name: str) -> str:
@@ -98,7 +133,7 @@ class WebstackMocks(pulumi.runtime.Mocks):
             return "E" + _digits(name, 13).upper()
         return f"{prefix}-{_digits(name)}" if prefix else f"{name}-{_digits(name, 8)}"
 
-    def _arn(self, typ: str, name: str, resource_id: str, state: dict) -> str:
+    def _arn(self, typ: str, name: str, resource_id: str, state: dict, region: str) -> str:
         service = typ.split(":")[1].split("/")[0]
         if typ == "aws:s3/bucket:Bucket":
             return f"arn:aws:s3:::{self._bucket_name(name, state)}"
@@ -110,7 +145,11 @@ class WebstackMocks(pulumi.runtime.Mocks):
             return f"arn:aws:kms:{self.region}:{ACCOUNT_ID}:key/{resource_id}"
         if typ == "aws:iam/role:Role":
             return f"arn:aws:iam::{ACCOUNT_ID}:role/{name}"
-        return f"arn:aws:{service}:{self.region}:{ACCOUNT_ID}:{resource_id}"
+        if typ == "aws:wafv2/webAcl:WebAcl" and state.get("scope") == "CLOUDFRONT":
+            return f"arn:aws:wafv2:{region}:{ACCOUNT_ID}:global/webacl/{state.get('name', name)}/{resource_id}"
+        if typ == "aws:acm/certificate:Certificate":
+            return f"arn:aws:acm:{region}:{ACCOUNT_ID}:certificate/{_digits(name, 32)}"
+        return f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{resource_id}"
 
     def _bucket_name(self, name: str, state: dict) -> str:
         return state.get("bucket") or f"{state.get('bucketPrefix', name + '-')}{_digits(name, 8)}"
@@ -134,11 +173,31 @@ class WebstackMocks(pulumi.runtime.Mocks):
             "aws:kms/key:Key": lambda: {"keyId": resource_id},
             "aws:iam/role:Role": lambda: {"name": state.get("name", f"{name}-{_digits(name, 7)}")},
             "aws:iam/instanceProfile:InstanceProfile": lambda: {"name": state.get("name", f"{name}-{_digits(name, 7)}")},
+            "aws:lb/loadBalancer:LoadBalancer": lambda: {
+                "dnsName": f"{state.get('name', name)}-{_digits(name, 10)}.{self.region}.elb.amazonaws.com",
+                "zoneId": ELB_ZONE_IDS.get(self.region, "ZMOCKELBZONE")},
+            "aws:ecr/repository:Repository": lambda: {
+                "repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.{self.region}.amazonaws.com/{state.get('name', name)}"},
+            "aws:acm/certificate:Certificate": lambda: self._certificate(name, state),
+            "aws:acm/certificateValidation:CertificateValidation": lambda: {
+                "certificateArn": state.get("certificateArn")},
+            "aws:route53/record:Record": lambda: {"fqdn": str(state.get("name", name)).rstrip(".")},
+            "aws:ecs/cluster:Cluster": lambda: {"name": state.get("name", name)},
+            "aws:ecs/service:Service": lambda: {"name": state.get("name", name)},
             "aws:random/randomPassword:RandomPassword": lambda: {"result": "mock-" + _digits(name, 40)},
             "random:index/randomPassword:RandomPassword": lambda: {"result": "mock-" + _digits(name, 40)},
         }
         compute = computers.get(typ)
         return compute() if compute else {}
+
+    def _certificate(self, name: str, state: dict) -> dict:
+        domain = state["domainName"]
+        token = _digits(name, 32)
+        return {"domainValidationOptions": [{
+            "domainName": domain, "resourceRecordName": f"_{token}.{domain}.",
+            "resourceRecordType": "CNAME",
+            "resourceRecordValue": f"_{token[::-1]}.mhbtsbpdnt.acm-validations.aws."}],
+            "status": "PENDING_VALIDATION"}
 
     def _rds(self, name: str, state: dict) -> dict:
         identifier = state.get("identifier", name)

@@ -20,7 +20,7 @@ def test_pulumi_yaml_declares_each_setting_as_the_program_reads_it(setting):
     declared = project_config()[setting.key]
     assert declared["type"] == setting.type
     assert declared["description"] == setting.description
-    if setting.default is REQUIRED:
+    if setting.default is REQUIRED or setting.default is None:
         assert "default" not in declared
     else:
         assert declared["default"] == setting.default

@@ -1,0 +1,146 @@
+"""The app on ECS Fargate: cluster, task definition, service behind the ALB, and CPU auto scaling."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from components.config import ServiceSettings
+from components.load_balancer import HEALTH_CHECK_PATH, LoadBalancer
+
+CONTAINER_NAME = "app"
+EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+SCALING_COOLDOWN_SECONDS = 60
+HEALTH_CHECK_GRACE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class ServiceArgs:
+    name_prefix: str
+    settings: ServiceSettings
+    region: str
+    vpc_id: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]  # private subnets
+    security_group_id: pulumi.Input[str]
+    load_balancer: LoadBalancer
+    log_retention_days: int
+    logs_key_arn: pulumi.Input[str]
+    environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    # Environment variable → Secrets Manager reference (ARN, optionally ":json-key::").
+    secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    secret_arns: Sequence[pulumi.Input[str]] = ()  # the secrets the tasks may read at start
+
+
+class Service(pulumi.ComponentResource):
+    def __init__(self, name: str, args: ServiceArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("webstack:service:Service", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        settings = args.settings
+        self.cluster = aws.ecs.Cluster(
+            f"{name}-cluster", name=f"{args.name_prefix}-cluster",
+            settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
+            opts=child)
+        self.log_group = aws.cloudwatch.LogGroup(
+            f"{name}-logs", name=f"/{args.name_prefix.replace('-', '/')}/app",
+            retention_in_days=args.log_retention_days, kms_key_id=args.logs_key_arn, opts=child)
+        self.task_definition = aws.ecs.TaskDefinition(
+            f"{name}-task", family=f"{args.name_prefix}-app",
+            requires_compatibilities=["FARGATE"], network_mode="awsvpc",
+            cpu=str(settings.cpu), memory=str(settings.memory),
+            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
+                operating_system_family="LINUX", cpu_architecture="X86_64"),
+            execution_role_arn=self._execution_role(name, args).arn,
+            task_role_arn=_ecs_tasks_role(f"{name}-task-role", self).arn,
+            container_definitions=container_definitions(args, self.log_group.name),
+            opts=child)
+        self.service = aws.ecs.Service(
+            f"{name}-service", name=f"{args.name_prefix}-app", cluster=self.cluster.arn,
+            task_definition=self.task_definition.arn, desired_count=settings.desired_tasks,
+            launch_type="FARGATE", platform_version="LATEST",
+            network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
+                subnets=list(args.subnet_ids), security_groups=[args.security_group_id],
+                assign_public_ip=False),
+            load_balancers=[aws.ecs.ServiceLoadBalancerArgs(
+                target_group_arn=args.load_balancer.target_group.arn,
+                container_name=CONTAINER_NAME, container_port=settings.port)],
+            health_check_grace_period_seconds=HEALTH_CHECK_GRACE_SECONDS,
+            deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(
+                enable=True, rollback=True),
+            deployment_minimum_healthy_percent=100, deployment_maximum_percent=200,
+            propagate_tags="SERVICE", enable_ecs_managed_tags=True,
+            enable_execute_command=False, wait_for_steady_state=False,
+            # Auto scaling owns the task count once the service exists.
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCount"],
+                                        depends_on=[args.load_balancer.forward_rule]))
+        self._scale_on_cpu(name, settings)
+
+        self.cluster_name = self.cluster.name
+        self.service_name = self.service.name
+        self.register_outputs({"clusterName": self.cluster_name, "serviceName": self.service_name})
+
+    def _execution_role(self, name: str, args: ServiceArgs) -> aws.iam.Role:
+        """What ECS needs to start a task: pull the image, write logs, read the task's secrets."""
+        role = _ecs_tasks_role(f"{name}-execution-role", self)
+        child = pulumi.ResourceOptions(parent=self)
+        aws.iam.RolePolicyAttachment(f"{name}-execution-policy", role=role.name,
+                                     policy_arn=EXECUTION_POLICY, opts=child)
+        if args.secret_arns:
+            aws.iam.RolePolicy(f"{name}-read-secrets", role=role.id,
+                               policy=pulumi.Output.json_dumps({
+                                   "Version": "2012-10-17",
+                                   "Statement": [{"Sid": "ReadTaskSecrets", "Effect": "Allow",
+                                                  "Action": "secretsmanager:GetSecretValue",
+                                                  "Resource": list(args.secret_arns)}]}),
+                               opts=child)
+        return role
+
+    def _scale_on_cpu(self, name: str, settings: ServiceSettings) -> None:
+        child = pulumi.ResourceOptions(parent=self)
+        target = aws.appautoscaling.Target(
+            f"{name}-scaling-target", service_namespace="ecs",
+            scalable_dimension="ecs:service:DesiredCount",
+            resource_id=pulumi.Output.concat("service/", self.cluster.name, "/", self.service.name),
+            min_capacity=settings.min_tasks, max_capacity=settings.max_tasks, opts=child)
+        aws.appautoscaling.Policy(
+            f"{name}-cpu-target", name=f"cpu-{settings.cpu_target}", policy_type="TargetTrackingScaling",
+            service_namespace=target.service_namespace, resource_id=target.resource_id,
+            scalable_dimension=target.scalable_dimension,
+            target_tracking_scaling_policy_configuration=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
+                target_value=settings.cpu_target,
+                predefined_metric_specification=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
+                    predefined_metric_type="ECSServiceAverageCPUUtilization"),
+                scale_in_cooldown=SCALING_COOLDOWN_SECONDS,
+                scale_out_cooldown=SCALING_COOLDOWN_SECONDS),
+            opts=child)
+
+
+def _ecs_tasks_role(name: str, parent: pulumi.Resource) -> aws.iam.Role:
+    return aws.iam.Role(name, assume_role_policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                       "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]}),
+        opts=pulumi.ResourceOptions(parent=parent))
+
+
+def container_definitions(args: ServiceArgs, log_group: pulumi.Input[str]) -> pulumi.Output[str]:
+    """The app container: secrets injected by ECS from Secrets Manager, never plain environment."""
+    port = args.settings.port
+    return pulumi.Output.json_dumps([{
+        "name": CONTAINER_NAME,
+        "image": args.settings.image,
+        "essential": True,
+        "portMappings": [{"containerPort": port, "protocol": "tcp"}],
+        "environment": [{"name": key, "value": value}
+                        for key, value in sorted(args.environment.items())],
+        "secrets": [{"name": key, "valueFrom": value} for key, value in sorted(args.secrets.items())],
+        "logConfiguration": {"logDriver": "awslogs", "options": {
+            "awslogs-group": log_group, "awslogs-region": args.region,
+            "awslogs-stream-prefix": CONTAINER_NAME}},
+        "healthCheck": {"command": ["CMD-SHELL",
+                                    f"curl -fsS http://localhost:{port}{HEALTH_CHECK_PATH} || exit 1"],
+                        "interval": 30, "timeout": 5, "retries": 2, "startPeriod": 60},
+        "stopTimeout": 30,
+    }])
