@@ -10,7 +10,8 @@ import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.config import set_all_config
-from pulumi.runtime.rpc import deserialize_properties, is_rpc_secret
+from pulumi.runtime.rpc import (deserialize_properties, is_rpc_secret, serialize_properties,
+                                wrap_rpc_secret)
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -32,6 +33,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def RegisterResource(self, request):
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
+            response = _mark_secret_outputs(response, request.additionalSecretOutputs)
             self.registrations.append(self._record(request, response))
         return response
 
@@ -51,6 +53,20 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             retain_on_delete=bool(request.retainOnDelete),
             additional_secret_outputs=tuple(request.additionalSecretOutputs),
             id=response.id, outputs=outputs)
+
+
+def _mark_secret_outputs(response, secret_names):
+    """Wraps the outputs a resource declares secret (e.g. a RandomPassword's `result`) as the
+    engine does, so that secrecy flows on to every input built from them. The mock monitor
+    alone would hand them back in clear."""
+    if not secret_names:
+        return response
+    state = deserialize_properties(response.object)
+    for name in secret_names:
+        if name in state and not is_rpc_secret(state[name]):
+            state[name] = wrap_rpc_secret(state[name])
+    response.object.CopyFrom(_sync_await(serialize_properties(state, {})))
+    return response
 
 
 def _plain(value: Any) -> tuple[Any, bool]:

@@ -1,4 +1,4 @@
-"""Shared fixtures: previews of the real program under Pulumi's mocks."""
+"""Shared fixtures: previews of the real program under Pulumi's mocks, one per stack per session."""
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -8,7 +8,33 @@ settings.register_profile("webstack", deadline=None, max_examples=25,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("webstack")
 
+STACKS = ("dev", "staging", "prod")
+SCALED_STACKS = ("staging", "prod")
+
 
 @pytest.fixture(scope="session")
-def dev_plan():
-    return run_preview("dev")
+def plan_of():
+    """`plan_of(stack)`: the stack's offline preview, made once per test session."""
+    plans = {}
+
+    def preview(stack: str):
+        if stack not in plans:
+            plans[stack] = run_preview(stack)
+        return plans[stack]
+
+    return preview
+
+
+@pytest.fixture(scope="session")
+def dev_plan(plan_of):
+    return plan_of("dev")
+
+
+@pytest.fixture(scope="session")
+def staging_plan(plan_of):
+    return plan_of("staging")
+
+
+@pytest.fixture(scope="session")
+def prod_plan(plan_of):
+    return plan_of("prod")

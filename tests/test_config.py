@@ -51,11 +51,45 @@ def test_defaults_build_a_complete_mvp_settings_object():
     ("dbUsername", "postgres", "reserved"),
     ("dbName", "1app", "a letter followed by"),
     ("appImage", "not an image", "container image"),
+    ("natGateways", "0", "from 1 to 6"),
+    ("taskCpu", "300", "one of 256, 512, 1024"),
+    ("scalingCpuTarget", "100", "from 10 to 95"),
+    ("dbReadReplicas", "6", "from 0 to 5"),
+    ("domain", "Example.COM", "a DNS name"),
+    ("domain", "https://example.com", "a DNS name"),
+    ("hostedZoneId", "example.com", "a Route 53 zone id"),
+    ("wafRateLimit", "5", "from 10 to 2000000000"),
 ])
 def test_each_bad_value_names_its_key_value_and_what_is_allowed(key, value, allowed):
     message = problems_for(**{key: value})
     assert f"webstack:{key} = {value!r}" in message
     assert allowed in message
+
+
+def test_the_scaled_settings_default_to_a_small_platform_without_a_domain():
+    settings = parse_settings({"tier": "scaled"}, stack="staging", region="ap-northeast-2")
+    assert (settings.service.cpu, settings.service.memory) == (512, 1024)
+    assert (settings.service.min_tasks, settings.service.desired_tasks,
+            settings.service.max_tasks) == (1, 1, 2)
+    assert settings.network.nat_gateways == 1
+    assert settings.edge.domain is None
+    assert settings.edge.waf_rate_limit == 2000
+
+
+def test_a_domain_names_its_api_origin():
+    settings = parse_settings({"tier": "scaled", "domain": "shop.example.com",
+                               "hostedZoneId": "Z0123456789ABC"},
+                              stack="prod", region="ap-northeast-2")
+    assert settings.edge.domain.api_origin == "origin.shop.example.com"
+
+
+@pytest.mark.parametrize("raw, given, missing", [
+    ({"domain": "example.com"}, "domain = 'example.com'", "hostedZoneId"),
+    ({"hostedZoneId": "Z0123456789ABC"}, "hostedZoneId = 'Z0123456789ABC'", "domain"),
+])
+def test_a_domain_without_its_zone_or_a_zone_without_a_domain_is_refused(raw, given, missing):
+    message = problems_for(**raw)
+    assert f"webstack:{given} needs webstack:{missing} as well" in message
 
 
 def test_a_missing_required_key_is_named():

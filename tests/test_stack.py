@@ -1,11 +1,11 @@
-"""The whole dev stack: what it creates, how it is wired, and what it tells the user."""
+"""Each whole stack: what it creates, how it is wired, and what it tells the user."""
 import json
 from collections import Counter
 
 import pytest
 
-from components.config import ConfigError
 from preview.engine import run_preview
+from tests.conftest import SCALED_STACKS, STACKS
 from tests.support import EGRESS, INGRESS, SG
 
 # What `pulumi up --stack dev` creates. A change here is a change to the platform: review it.
@@ -36,79 +36,172 @@ DEV_RESOURCES = {
     "aws:secretsmanager/secret:Secret": 1, "aws:secretsmanager/secretVersion:SecretVersion": 1,
     "aws:ssm/parameter:Parameter": 5,
 }
-COMPONENTS = {"webstack:network:Network", "webstack:assets:AssetsBucket", "webstack:cdn:Cdn",
-              "webstack:server:Server", "webstack:database:Database", "webstack:cache:Cache",
-              "webstack:app:AppConfig", "webstack:logs:LogsKey"}
+# staging: 2 AZs, 1 NAT gateway, no read replica, the example domain.
+STAGING_RESOURCES = {
+    "pulumi:providers:aws": 2,  # the stack's region, and us-east-1 for CloudFront's WAF and cert
+    "random:index/randomPassword:RandomPassword": 2,
+    "aws:ec2/vpc:Vpc": 1, "aws:ec2/subnet:Subnet": 6, "aws:ec2/internetGateway:InternetGateway": 1,
+    "aws:ec2/eip:Eip": 1, "aws:ec2/natGateway:NatGateway": 1,
+    "aws:ec2/routeTable:RouteTable": 4, "aws:ec2/route:Route": 3,
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": 6,
+    "aws:ec2/vpcEndpoint:VpcEndpoint": 1, "aws:ec2/flowLog:FlowLog": 1,
+    "aws:ec2/securityGroup:SecurityGroup": 4, INGRESS: 4, EGRESS: 2,
+    "aws:s3/bucket:Bucket": 2, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 2,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
+    "aws:s3/bucketVersioning:BucketVersioning": 1,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 2,
+    "aws:s3/bucketPolicy:BucketPolicy": 2,
+    "aws:cloudfront/originAccessControl:OriginAccessControl": 1,
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": 1,
+    "aws:cloudfront/distribution:Distribution": 1, "aws:wafv2/webAcl:WebAcl": 1,
+    "aws:acm/certificate:Certificate": 2, "aws:acm/certificateValidation:CertificateValidation": 2,
+    "aws:route53/record:Record": 5,
+    "aws:lb/loadBalancer:LoadBalancer": 1, "aws:lb/targetGroup:TargetGroup": 1,
+    "aws:lb/listener:Listener": 2, "aws:lb/listenerRule:ListenerRule": 1,
+    "aws:ecr/repository:Repository": 1, "aws:ecr/lifecyclePolicy:LifecyclePolicy": 1,
+    "aws:ecs/cluster:Cluster": 1, "aws:ecs/taskDefinition:TaskDefinition": 1,
+    "aws:ecs/service:Service": 1,
+    "aws:appautoscaling/target:Target": 1, "aws:appautoscaling/policy:Policy": 1,
+    "aws:cloudwatch/logGroup:LogGroup": 4, "aws:kms/key:Key": 1, "aws:kms/alias:Alias": 1,
+    "aws:iam/role:Role": 3, "aws:iam/rolePolicy:RolePolicy": 2,
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
+    "aws:rds/subnetGroup:SubnetGroup": 1, "aws:rds/parameterGroup:ParameterGroup": 1,
+    "aws:rds/instance:Instance": 1,
+    "aws:elasticache/subnetGroup:SubnetGroup": 1,
+    "aws:elasticache/replicationGroup:ReplicationGroup": 1,
+    "aws:secretsmanager/secret:Secret": 1, "aws:secretsmanager/secretVersion:SecretVersion": 1,
+}
+# prod: the same shape, with 3 AZs, a NAT gateway per AZ and a read replica (+ its 2 log groups).
+PROD_RESOURCES = {
+    **STAGING_RESOURCES,
+    "aws:ec2/subnet:Subnet": 9, "aws:ec2/eip:Eip": 3, "aws:ec2/natGateway:NatGateway": 3,
+    "aws:ec2/routeTable:RouteTable": 5, "aws:ec2/route:Route": 4,
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": 9,
+    "aws:rds/instance:Instance": 2, "aws:cloudwatch/logGroup:LogGroup": 6,
+}
+EXPECTED_RESOURCES = {"dev": DEV_RESOURCES, "staging": STAGING_RESOURCES, "prod": PROD_RESOURCES}
+
+MVP_COMPONENTS = {"webstack:network:Network", "webstack:assets:AssetsBucket", "webstack:cdn:Cdn",
+                  "webstack:server:Server", "webstack:database:Database", "webstack:cache:Cache",
+                  "webstack:app:AppConfig", "webstack:logs:LogsKey"}
+SCALED_COMPONENTS = {
+    "webstack:network:Network", "webstack:network:FlowLogs", "webstack:logs:LogsKey",
+    "webstack:logs:LogsBucket", "webstack:assets:AssetsBucket", "webstack:cdn:Cdn",
+    "webstack:waf:Waf", "webstack:certificates:Certificates", "webstack:dns:DnsRecords",
+    "webstack:load_balancer:LoadBalancer", "webstack:service:AppFirewall",
+    "webstack:service:Service", "webstack:registry:Registry", "webstack:database:Database",
+    "webstack:cache:Cache"}
+MVP_OUTPUTS = {"tier", "region", "siteUrl", "assetsBucket", "backendUrl", "backendPublicIp",
+               "databaseEndpoint", "cacheEndpoint"}
+SCALED_OUTPUTS = {"tier", "region", "siteUrl", "apiUrl", "albDnsName", "assetsBucket",
+                  "logsBucket", "ecrRepositoryUrl", "clusterName", "serviceName",
+                  "databaseEndpoint", "databaseReaderEndpoint", "cacheEndpoint", "webAclArn"}
 
 
-def test_dev_creates_exactly_the_mvp_platform(dev_plan):
-    assert dict(dev_plan.count_by_type()) == DEV_RESOURCES
+@pytest.mark.parametrize("stack", STACKS)
+def test_each_stack_creates_exactly_its_platform(plan_of, stack):
+    assert dict(plan_of(stack).count_by_type()) == EXPECTED_RESOURCES[stack]
 
 
-def test_every_resource_belongs_to_a_component(dev_plan):
-    components = {r.urn: r.type for r in dev_plan if not r.custom}
-    assert set(components.values()) == COMPONENTS
-    for resource in dev_plan:
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_resource_belongs_to_a_component(plan_of, stack):
+    plan = plan_of(stack)
+    components = {r.urn: r.type for r in plan if not r.custom}
+    assert set(components.values()) == (MVP_COMPONENTS if stack == "dev" else SCALED_COMPONENTS)
+    for resource in plan:
         if resource.custom and not resource.type.startswith("pulumi:providers:"):
             assert resource.parent in components, resource.name
 
 
-def test_every_aws_resource_uses_the_tagged_explicit_provider(dev_plan):
-    provider = dev_plan.one("pulumi:providers:aws")
-    assert provider.inputs["region"] == "ap-northeast-2"
-    # Providers receive nested config as JSON text, as the real engine sends it.
-    assert json.loads(provider.inputs["defaultTags"])["tags"] == {
-        "Project": "webstack", "Stack": "dev", "Tier": "mvp", "ManagedBy": "pulumi"}
-    for resource in dev_plan:
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_aws_resource_uses_a_tagged_explicit_provider(plan_of, stack):
+    plan = plan_of(stack)
+    providers = {p.urn: p for p in plan.of_type("pulumi:providers:aws")}
+    tier = "mvp" if stack == "dev" else "scaled"
+    for provider in providers.values():
+        # Providers receive nested config as JSON text, as the real engine sends it.
+        assert json.loads(provider.inputs["defaultTags"])["tags"] == {
+            "Project": "webstack", "Stack": stack, "Tier": tier, "ManagedBy": "pulumi"}
+    for resource in plan:
         if resource.custom and resource.type.startswith("aws:"):
-            assert resource.provider_urn == provider.urn, resource.name
+            assert resource.provider_urn in providers, resource.name
 
 
-def test_every_security_group_rule_references_a_group_of_the_plan(dev_plan):
-    group_ids = {g.id for g in dev_plan.of_type(SG)}
-    for rule in dev_plan.of_type(INGRESS) + dev_plan.of_type(EGRESS):
+@pytest.mark.parametrize("stack", STACKS)
+def test_only_cloudfront_scoped_resources_leave_the_stack_region(plan_of, stack):
+    plan = plan_of(stack)
+    elsewhere = {r.name for r in plan if r.custom and r.type.startswith("aws:")
+                 and plan.by_urn(r.provider_urn).inputs["region"] != "ap-northeast-2"}
+    expected = set() if stack == "dev" else {"waf-web-acl", "certificates-site",
+                                             "certificates-site-validation"}
+    assert elsewhere == expected
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_security_group_rule_references_a_group_or_range_of_the_plan(plan_of, stack):
+    plan = plan_of(stack)
+    group_ids = {g.id for g in plan.of_type(SG)}
+    for rule in plan.of_type(INGRESS) + plan.of_type(EGRESS):
         assert rule.inputs["securityGroupId"] in group_ids, rule.name
         source = rule.inputs.get("referencedSecurityGroupId")
         assert source is None or source in group_ids, rule.name
-        assert source is not None or rule.inputs.get("cidrIpv4"), rule.name
+        assert source or rule.inputs.get("cidrIpv4") or rule.inputs.get("prefixListId"), rule.name
 
 
-def test_every_security_group_has_a_role(dev_plan):
-    roles = Counter(g.inputs["tags"]["Role"] for g in dev_plan.of_type(SG))
-    assert roles == {"backend": 1, "database": 1, "cache": 1}
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_security_group_has_a_role(plan_of, stack):
+    roles = Counter(g.inputs["tags"]["Role"] for g in plan_of(stack).of_type(SG))
+    expected = {"backend": 1, "database": 1, "cache": 1}
+    assert roles == (expected if stack == "dev" else {**expected, "edge": 1})
 
 
-def test_outputs_tell_the_user_where_things_are(dev_plan):
-    assert set(dev_plan.outputs) == {"tier", "region", "siteUrl", "assetsBucket", "backendUrl",
-                                     "backendPublicIp", "databaseEndpoint", "cacheEndpoint"}
-    assert all(isinstance(v, str) and v for v in dev_plan.outputs.values())
+@pytest.mark.parametrize("stack", STACKS)
+def test_outputs_tell_the_user_where_things_are(plan_of, stack):
+    outputs = plan_of(stack).outputs
+    assert set(outputs) == (MVP_OUTPUTS if stack == "dev" else SCALED_OUTPUTS)
+    assert all(isinstance(v, str) and v for v in outputs.values())
 
 
-def test_no_output_is_or_contains_a_secret(dev_plan):
-    assert dev_plan.secret_outputs == frozenset()
-    secrets = [r.outputs["result"] for r in dev_plan.of_type("random:index/randomPassword:RandomPassword")]
+@pytest.mark.parametrize("stack", SCALED_STACKS)
+def test_scaled_outputs_name_the_site_api_and_reader(plan_of, stack):
+    outputs = plan_of(stack).outputs
+    site = "https://example.com" if stack == "prod" else "https://staging.example.com"
+    assert outputs["siteUrl"] == site
+    assert outputs["apiUrl"] == site + "/api"
+    assert outputs["clusterName"] == f"webstack-{stack}-cluster"
+    assert outputs["serviceName"] == f"webstack-{stack}-app"
+    assert outputs["webAclArn"].startswith("arn:aws:wafv2:us-east-1:")
+    replica = "-replica-1." in outputs["databaseReaderEndpoint"]
+    assert replica == (stack == "prod")  # prod reads from its replica; staging from the writer
+
+
+def _secret_values(plan) -> list[str]:
+    return [r.outputs["result"] for r in plan.of_type("random:index/randomPassword:RandomPassword")]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_no_output_is_or_contains_a_secret(plan_of, stack):
+    plan = plan_of(stack)
+    assert plan.secret_outputs == frozenset()
+    secrets = _secret_values(plan)
     assert secrets
-    for value in dev_plan.outputs.values():
+    for value in plan.outputs.values():
         assert not any(secret in value for secret in secrets)
 
 
-def test_secrets_flow_only_into_secret_inputs(dev_plan):
-    secret = dev_plan.one("random:index/randomPassword:RandomPassword").outputs["result"]
-    for resource in dev_plan:
-        for key, value in resource.inputs.items():
-            if secret in str(value):
-                assert key in resource.secret_inputs, f"{resource.name}.{key} holds the token in clear"
+@pytest.mark.parametrize("stack", STACKS)
+def test_secrets_flow_only_into_secret_inputs(plan_of, stack):
+    plan = plan_of(stack)
+    for secret in _secret_values(plan):
+        for resource in plan:
+            for key, value in resource.inputs.items():
+                if secret in str(value):
+                    assert key in resource.secret_inputs, f"{resource.name}.{key} holds a secret in clear"
 
 
-@pytest.mark.parametrize("stack", ["staging", "prod"])
-def test_scaled_stacks_are_refused_clearly_until_the_scaled_tier_exists(stack):
-    registered = []
-    with pytest.raises(ConfigError, match="webstack:tier = 'scaled' is not buildable yet"):
-        run_preview(stack, registrations=registered)
-    assert registered == []
-
-
-def test_previews_are_repeatable(dev_plan):
-    again = run_preview("dev")
-    assert sorted((r.urn, r.id) for r in again) == sorted((r.urn, r.id) for r in dev_plan)
-    assert again.outputs == dev_plan.outputs
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_previews_are_repeatable(plan_of, stack):
+    again = run_preview(stack)
+    assert sorted((r.urn, r.id) for r in again) == sorted((r.urn, r.id) for r in plan_of(stack))
+    assert again.outputs == plan_of(stack).outputs
