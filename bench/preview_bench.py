@@ -12,6 +12,9 @@ What it measures, each in a fresh subprocess (cwd = repo root, stdout discarded)
             of `preview/engine.py`, `__main__.py` and the components, and nothing else;
 * preview - `python -m preview <stack> --json` for every `Pulumi.<stack>.yaml` at the repo root;
             a stack whose preview exits non-zero is reported as "fails: exit N";
+* policies - `python -m preview <stack> --json --policies` for the same stacks: the preview, then
+            the policy pack over its plan (exit 0 expected: every stack passes its mandatory
+            policies); its time minus the preview's is the policy check's;
 * reject  - `python -m preview dev --set dbInstanceClass=db.x9.large`: time for a wrong config
             value to be rejected (exit code 2 expected).
 
@@ -79,6 +82,8 @@ def measurements(root: Path = REPO_ROOT) -> list[Measurement]:
     py = sys.executable
     result = [Measurement("floor (imports only)", [py, "-c", "import " + ", ".join(FLOOR_MODULES)])]
     result += [Measurement(f"preview {stack}", [py, "-m", "preview", stack, "--json"])
+               for stack in stacks(root)]
+    result += [Measurement(f"preview {stack} + policy check", [py, "-m", "preview", stack, "--json", "--policies"])
                for stack in stacks(root)]
     result.append(Measurement("reject bad config (dev)",
                               [py, "-m", "preview", "dev", "--set", BAD_CONFIG],

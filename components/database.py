@@ -85,8 +85,7 @@ class Database(pulumi.ComponentResource):
             skip_final_snapshot=False, final_snapshot_identifier=f"{identifier}-final",
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=log_groups))
         self.replicas = [self._replica(f"{name}-replica-{number}",
-                                       f"{identifier}-replica-{number}", args, subnet_group,
-                                       parameters)
+                                       f"{identifier}-replica-{number}", args, parameters)
                          for number in range(1, settings.read_replicas + 1)]
 
         self.endpoint = self.instance.address
@@ -109,11 +108,11 @@ class Database(pulumi.ComponentResource):
         ]
 
     def _replica(self, name: str, identifier: str, args: DatabaseArgs,
-                 subnet_group: aws.rds.SubnetGroup,
                  parameters: aws.rds.ParameterGroup) -> aws.rds.Instance:
         """A read replica: reads scale out, and it can be promoted if the primary's region fails.
 
-        Engine, user and backups come from the primary; RDS takes no final snapshot of a replica.
+        Engine, user, subnet group and backups come from the primary (RDS refuses a subnet group
+        for a replica in the primary's region); RDS takes no final snapshot of a replica.
         """
         settings = args.settings
         log_groups = self._log_groups(name, identifier, args)
@@ -122,7 +121,6 @@ class Database(pulumi.ComponentResource):
             instance_class=settings.instance_class,
             storage_type="gp3", storage_encrypted=True,
             max_allocated_storage=settings.max_allocated_storage or None,
-            db_subnet_group_name=subnet_group.name,
             vpc_security_group_ids=[self.security_group.id],
             parameter_group_name=parameters.name, publicly_accessible=False,
             iam_database_authentication_enabled=True,

@@ -2,17 +2,16 @@
 
 Each planned resource becomes the real `ResourceValidationArgs` (props behind pulumi-policy's
 unknown-checking proxy, numbers as floats as the CLI's protobuf sends them, options, provider,
-and the policy's reconciled config); the whole plan becomes `StackValidationArgs`. Config is
-reconciled with the CLI's rules: schema defaults, then `"all"`'s enforcement level, then each
-policy's own level and properties.
+and the policy's reconciled config); the whole plan becomes `StackValidationArgs`. The config
+is read, checked and reconciled by `policies.pack_config`, with the CLI's rules.
 
-    python -m policies.offline --stack dev     # preview the stack offline, then check it
+    python -m preview dev --policies           # the preview's tree, then this check's report
+    python -m policies.offline --stack dev     # the same preview and check, the report alone
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -35,16 +34,13 @@ from pulumi_policy import (
 from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
-from policies.pack import ALL_POLICIES, PACK_ENFORCEMENT_LEVEL, PACK_NAME
+from policies.pack import ALL_POLICIES, PACK_NAME
+from policies.pack_config import (CONFIG_DIR, PolicyConfigError, PolicySettings, load_pack_config,
+                                  read_pack_config, reconcile_config, shown_path, stack_config_file)
 
-CONFIG_DIR = Path(__file__).resolve().parent / "config"
-LEVELS = {level.value: level for level in EnforcementLevel}
-JSON_TYPES = {"integer": (int,), "number": (int, float), "string": (str,), "boolean": (bool,),
-              "array": (list,), "object": (dict,)}
-
-
-class PolicyConfigError(ValueError):
-    """The pack config is malformed, names an unknown policy, or breaks a policy's schema."""
+__all__ = ["CONFIG_DIR", "PolicyCheck", "PolicyConfigError", "PolicySettings", "Violation", "evaluate",
+           "format_report", "has_mandatory", "load_pack_config", "read_pack_config", "reconcile_config",
+           "stack_config_file"]
 
 
 @dataclass(frozen=True)
@@ -61,94 +57,6 @@ class Violation:
     @property
     def mandatory(self) -> bool:
         return self.level == EnforcementLevel.MANDATORY.value
-
-
-@dataclass(frozen=True)
-class PolicySettings:
-    level: EnforcementLevel
-    properties: dict[str, Any]
-
-
-# ---- config: the CLI's file format and reconciliation ----
-
-def load_pack_config(stack: str, config_dir: Path = CONFIG_DIR) -> dict:
-    """The stack's policy config file (`policies/config/<stack>.json`), as the CLI reads it."""
-    path = Path(config_dir) / f"{stack}.json"
-    text = path.read_text(encoding="utf-8")
-    return json.loads(text) if text.strip() else {}
-
-
-def _parse_entry(key: str, value: Any) -> tuple[Optional[EnforcementLevel], dict]:
-    if isinstance(value, str):
-        return _level(key, value), {}
-    if isinstance(value, dict):
-        properties = dict(value)
-        raw_level = properties.pop("enforcementLevel", None)
-        return (_level(key, raw_level) if raw_level is not None else None), properties
-    raise PolicyConfigError(f"{key}: {value!r} is not a valid value; must be a string or object")
-
-
-def _level(key: str, value: Any) -> EnforcementLevel:
-    if value not in LEVELS:
-        raise PolicyConfigError(f"{key}: {value!r} is not a valid enforcement level")
-    return LEVELS[value]
-
-
-def reconcile_config(pack_config: Mapping[str, Any],
-                     policies: Sequence[Policy] = ALL_POLICIES) -> dict[str, PolicySettings]:
-    """Each policy's enforcement level and properties, reconciled as the CLI does."""
-    result = {policy.name: PolicySettings(policy.enforcement_level or PACK_ENFORCEMENT_LEVEL,
-                                          _schema_defaults(policy)) for policy in policies}
-    entries = {key: _parse_entry(key, value) for key, value in (pack_config or {}).items()}
-    unknown = sorted(set(entries) - set(result) - {"all"})
-    if unknown:  # the CLI silently ignores these; a typo here would silently disable a setting
-        raise PolicyConfigError(f"config names no policy of {PACK_NAME}: {', '.join(unknown)}")
-    all_level = entries.get("all", (None, {}))[0]
-    if all_level is not None:
-        result = {name: PolicySettings(all_level, s.properties) for name, s in result.items()}
-    for name, (level, properties) in entries.items():
-        if name != "all":
-            current = result[name]
-            result[name] = PolicySettings(level or current.level, {**current.properties, **properties})
-    for policy in policies:
-        _check_schema(policy, result[policy.name].properties)
-    return result
-
-
-def _schema_defaults(policy: Policy) -> dict[str, Any]:
-    schema = policy.config_schema.properties if policy.config_schema else {}
-    return {key: spec["default"] for key, spec in schema.items() if "default" in spec}
-
-
-def _check_schema(policy: Policy, properties: Mapping[str, Any]) -> None:
-    """The subset of JSON Schema the pack's schemas use: type, items.type, enum, minimum."""
-    schema = policy.config_schema.properties if policy.config_schema else {}
-    for key, value in properties.items():
-        spec = schema.get(key)
-        if spec is None:
-            continue
-        values = value if spec.get("type") == "array" and isinstance(value, list) else [value]
-        item_spec = spec.get("items", {}) if spec.get("type") == "array" else spec
-        if not _is_type(value, spec.get("type")) or not all(_fits(v, item_spec) for v in values):
-            raise PolicyConfigError(f"{policy.name}: {key} = {value!r} does not match its schema {spec}")
-
-
-def _is_type(value: Any, json_type: Optional[str]) -> bool:
-    if json_type is None:
-        return True
-    if isinstance(value, bool) and json_type in ("integer", "number"):
-        return False
-    if json_type == "integer" and isinstance(value, float):
-        return value.is_integer()
-    return isinstance(value, JSON_TYPES[json_type])
-
-
-def _fits(value: Any, spec: Mapping[str, Any]) -> bool:
-    if not _is_type(value, spec.get("type")):
-        return False
-    if "enum" in spec and value not in spec["enum"]:
-        return False
-    return "minimum" not in spec or value >= spec["minimum"]
 
 
 # ---- the plan as the engine would hand it to the analyzer ----
@@ -309,21 +217,43 @@ def format_report(violations: Sequence[Violation]) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class PolicyCheck:
+    """The pack's verdict on one plan, and the config file it was checked under."""
+
+    config_file: Path
+    violations: list[Violation]
+
+    @property
+    def failed(self) -> bool:
+        return has_mandatory(self.violations)
+
+    def report(self) -> str:
+        return f"Policy check ({PACK_NAME}, {shown_path(self.config_file)}):\n" + format_report(self.violations)
+
+    def as_data(self) -> dict[str, Any]:
+        """For `--json`: the counts, then each violation with its fix."""
+        mandatory = sum(v.mandatory for v in self.violations)
+        return {"pack": PACK_NAME, "config": shown_path(self.config_file), "mandatory": mandatory,
+                "advisory": len(self.violations) - mandatory,
+                "violations": [{"policy": v.policy, "level": v.level, "severity": v.severity,
+                                "resource": v.name, "type": v.resource_type, "urn": v.urn,
+                                "message": v.message, "fix": v.description} for v in self.violations]}
+
+
 # ---- command line ----
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    """`python -m preview <stack> --policies` without the tree: one preview, the same config
+    checks, messages and exit codes (0, 1 on a mandatory violation, 2 on bad input)."""
     parser = argparse.ArgumentParser(prog="python -m policies.offline", description=__doc__.split("\n")[0])
     parser.add_argument("--stack", required=True, help="preview this stack offline, then check it")
     parser.add_argument("--config", type=Path, help="policy config file (default: the stack's)")
     options = parser.parse_args(argv)
-    from preview.engine import run_preview  # the program's engine; only this command needs it
+    from preview.__main__ import run  # the preview's command line; only this command needs it
 
-    plan = run_preview(options.stack)
-    pack_config = (json.loads(options.config.read_text(encoding="utf-8")) if options.config
-                   else load_pack_config(options.stack))
-    violations = evaluate(plan, pack_config)
-    print(format_report(violations))
-    return 1 if has_mandatory(violations) else 0
+    return run(options.stack, policy_config=options.config or stack_config_file(options.stack),
+               show_plan=False)
 
 
 if __name__ == "__main__":

@@ -1,27 +1,45 @@
-"""`python -m preview <stack> [--json] [--set key=value ...]`: what `pulumi preview` would create."""
+"""`python -m preview <stack> [--json] [--set key=value ...] [--policies [--policy-config FILE]]`:
+what `pulumi preview` would create and, with `--policies`, what the policy pack says of it.
+
+Exit codes: 0 previewed (with `--policies`: no mandatory violation); 1 the policy check found a
+mandatory violation; 2 bad input (stack config or files, `--set`, the policy config, the command
+line), told in one message on stderr, never a traceback.
+"""
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import Optional, Sequence
 
 from components.config import ConfigError
+from policies.offline import PolicyCheck, PolicyConfigError, evaluate, read_pack_config, stack_config_file
 from preview.engine import run_preview
+from preview.plan import Plan
 from preview.render import as_json, as_text
 from preview.stack_files import StackFileError
 
+EXIT_OK = 0
+EXIT_POLICY_VIOLATION = 1
 EXIT_BAD_CONFIG = 2
+BAD_INPUT = (ConfigError, StackFileError, PolicyConfigError)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m preview", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m preview", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("stack", nargs="?", default="dev", help="stack name (default: dev)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a config value, as `pulumi config set` would")
+    parser.add_argument("--policies", action="store_true",
+                        help="check the plan with the policy pack and policies/config/<stack>.json")
+    parser.add_argument("--policy-config", type=Path, metavar="FILE",
+                        help="check with this policy config instead (implies --policies)")
     return parser.parse_args(argv)
 
 
-def overrides(pairs: list[str]) -> dict[str, str]:
+def overrides(pairs: Sequence[str]) -> dict[str, str]:
     result = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -33,13 +51,31 @@ def overrides(pairs: list[str]) -> dict[str, str]:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    policy_config = args.policy_config or (stack_config_file(args.stack) if args.policies else None)
+    return run(args.stack, sets=args.set, policy_config=policy_config, json_output=args.json)
+
+
+def run(stack: str, *, sets: Sequence[str] = (), policy_config: Optional[Path] = None,
+        json_output: bool = False, show_plan: bool = True) -> int:
+    """Previews `stack` once and, given a policy config, checks that same plan; prints; returns
+    the exit code. The policy config is read and checked before the preview, so a bad file
+    fails at once."""
     try:
-        plan = run_preview(args.stack, overrides=overrides(args.set))
-    except (ConfigError, StackFileError) as err:
+        pack_config = read_pack_config(policy_config) if policy_config else None
+        plan = run_preview(stack, overrides=overrides(sets))
+    except BAD_INPUT as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_CONFIG
-    print(as_json(plan) if args.json else as_text(plan))
-    return 0
+    check = PolicyCheck(policy_config, evaluate(plan, pack_config)) if policy_config else None
+    print(output(plan, check, json_output, show_plan))
+    return EXIT_POLICY_VIOLATION if check and check.failed else EXIT_OK
+
+
+def output(plan: Plan, check: Optional[PolicyCheck], json_output: bool, show_plan: bool) -> str:
+    if json_output:
+        return as_json(plan, policies=check.as_data() if check else None)
+    parts = ([as_text(plan)] if show_plan else []) + ([check.report()] if check else [])
+    return "\n\n".join(parts)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Optional
 
 from preview.plan import Plan, PlannedResource
 
@@ -48,7 +48,8 @@ def as_text(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def as_json(plan: Plan) -> str:
+def as_json(plan: Plan, policies: Optional[dict] = None) -> str:
+    """The plan for machines; `policies`, the policy check's findings, is added when given."""
     return json.dumps({
         "stack": plan.stack,
         "resources": [{"urn": r.urn, "type": r.type, "name": r.name, "parent": r.parent,
@@ -57,4 +58,5 @@ def as_json(plan: Plan) -> str:
         "total": sum(plan.count_by_type().values()),
         "outputs": {name: ("[secret]" if name in plan.secret_outputs else value)
                     for name, value in plan.outputs.items()},
+        **({"policies": policies} if policies is not None else {}),
     }, indent=2, sort_keys=False)

@@ -111,7 +111,20 @@ def task_counts_are_ordered(plan: Plan) -> list[str]:
     return problems
 
 
-ALL_RULES = (subnets_span_two_zones, cache_multi_az_has_failover_and_replicas,
+RDS_INSTANCE = "aws:rds/instance:Instance"
+# What a same-region read replica takes from its source; RDS refuses these on the replica
+# (DBSubnetGroupNotAllowedFault for the subnet group).
+INHERITED_BY_REPLICAS = ("dbSubnetGroupName", "engine", "engineVersion", "username", "dbName",
+                         "manageMasterUserPassword", "password", "backupRetentionPeriod")
+
+
+def read_replicas_leave_inherited_settings_alone(plan: Plan) -> list[str]:
+    return [f"{replica.name}: sets {key}, which a same-region replica inherits"
+            for replica in plan.of_type(RDS_INSTANCE) if replica.inputs.get("replicateSourceDb")
+            for key in INHERITED_BY_REPLICAS if key in replica.inputs]
+
+
+ALL_RULES = (read_replicas_leave_inherited_settings_alone, subnets_span_two_zones, cache_multi_az_has_failover_and_replicas,
              cloudfront_pieces_in_us_east_1, fargate_sizes_are_valid,
              container_definitions_are_complete, task_counts_are_ordered)
 

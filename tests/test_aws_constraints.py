@@ -32,7 +32,13 @@ def test_each_scaled_constraint_is_actually_checked(prod_plan):
                 if s.inputs["availabilityZone"].endswith("a") and "public" in s.name]
     us_east_1 = prod_plan.by_urn(prod_plan.of_type(aws_rules.WEB_ACL)[0].provider_urn)
     regional = next(p for p in prod_plan.of_type("pulumi:providers:aws") if p is not us_east_1)
+    replica = next(r for r in prod_plan.of_type(aws_rules.RDS_INSTANCE)
+                   if r.inputs.get("replicateSourceDb"))
+    with_subnet_group = replace(replica, inputs={**replica.inputs, "dbSubnetGroupName": "x"})
     broken = {
+        aws_rules.read_replicas_leave_inherited_settings_alone: replace(
+            prod_plan, resources=[with_subnet_group if r is replica else r
+                                  for r in prod_plan.resources]),
         aws_rules.subnets_span_two_zones: changed(prod_plan, aws_rules.ALB, {"subnets": one_zone}),
         aws_rules.cache_multi_az_has_failover_and_replicas: changed(
             prod_plan, aws_rules.REPLICATION_GROUP, {"automaticFailoverEnabled": False}),

@@ -53,3 +53,59 @@ def test_an_unknown_stack_is_a_clear_error():
     result = preview("nope")
     assert result.returncode == 2 and "no stack 'nope'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# ---- --policies: the policy pack over the plan just previewed ----
+
+ADMIN_CIDR = "203.0.113.7/32"
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+
+
+def test_policies_prints_the_tree_then_the_report_and_exits_1_on_a_mandatory_violation():
+    # The program allows SSH from adminCidrs; dev's policy config admits no admin network.
+    result = preview("dev", "--policies", "--set", f'adminCidrs=["{ADMIN_CIDR}"]')
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    tree = lines.index("pulumi:pulumi:Stack  webstack-dev")
+    report = lines.index("Policy check (webstack-guardrails, policies/config/dev.json):")
+    group = lines.index("[mandatory] sg-admin-ports-from-admin-cidrs (1)")
+    assert tree < report < group
+    assert lines[group + 1].startswith("    fix: ")
+    assert lines[group + 2].startswith(f"    - backend-ssh-0 ({INGRESS}): ")
+    assert ADMIN_CIDR in lines[group + 2]
+    assert "[advisory] stateful-resources-protected (3)" in lines[group:]
+    assert lines[-1].startswith("Policy check: 1 mandatory, ")
+
+
+def _run_in_process(capsys, *argv: str) -> tuple[int, str]:
+    from preview.__main__ import main
+
+    code = main(list(argv))
+    return code, capsys.readouterr().out
+
+
+def test_json_includes_the_violations(capsys, dev_json, dev_plan):
+    from policies.offline import evaluate, load_pack_config
+
+    code, out = _run_in_process(capsys, "dev", "--policies", "--json")
+    checked = json.loads(out)
+    assert code == 0 and "policies" not in dev_json
+    assert (checked["counts"], checked["outputs"]) == (dev_json["counts"], dev_json["outputs"])
+    policies = checked["policies"]
+    expected = evaluate(dev_plan, load_pack_config("dev"))
+    assert (policies["config"], policies["mandatory"], policies["advisory"]) == (
+        "policies/config/dev.json", 0, len(expected))
+    # Registration order varies from run to run; the findings do not.
+    assert sorted((v["policy"], v["level"], v["resource"], v["type"]) for v in policies["violations"]) == sorted(
+        (v.policy, v.level, v.name, v.resource_type) for v in expected)
+    assert all(v["fix"] and v["message"] for v in policies["violations"])
+
+
+def test_a_policy_config_file_replaces_the_stack_s(capsys, tmp_path):
+    admitted = tmp_path / "admin.json"
+    admitted.write_text(json.dumps({"sg-admin-ports-from-admin-cidrs": {"adminCidrs": [ADMIN_CIDR]}}))
+    code, out = _run_in_process(capsys, "dev", "--policy-config", str(admitted),
+                                "--set", f'adminCidrs=["{ADMIN_CIDR}"]')
+    assert f"Policy check (webstack-guardrails, {admitted}):" in out
+    assert "sg-admin-ports-from-admin-cidrs" not in out  # the file admits the admin network,
+    assert "[mandatory] ec2-no-public-ip" in out and code == 1  # and leaves dev's `tier: mvp` out

@@ -1,98 +1,16 @@
-"""The offline policy check: CLI config semantics, enforcement levels, arguments, the report."""
+"""The offline policy check: enforcement levels, the arguments policies get, the report, the command.
+
+The config file format and its errors: test_policy_config.py."""
 import dataclasses
-import json
-import sys
-import types
 
 import pytest
 from policy_kit import POLICIES, UNKNOWN, rds_instance, replication_group, res
 from preview.plan import Plan
-from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
+from pulumi_policy import EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy
 
 from policies import _aws as aws
 from policies import offline
-from policies.offline import (PolicyConfigError, evaluate, format_report, has_mandatory, load_pack_config,
-                              reconcile_config)
-from policies.pack import ALL_POLICIES
-
-STACKS = ["dev", "staging", "prod"]
-DATA_PROTECTION = ["stateful-resources-protected", "deletion-protection-enabled", "final-snapshot-kept"]
-
-# ---- config files and reconciliation ----
-
-
-@pytest.mark.parametrize("stack", STACKS)
-def test_every_stack_config_reconciles(stack):
-    config = reconcile_config(load_pack_config(stack))
-    assert set(config) == {p.name for p in ALL_POLICIES}
-
-
-def test_stack_configs_carry_the_stack_thresholds():
-    dev, staging, prod = (reconcile_config(load_pack_config(s)) for s in STACKS)
-    assert dev["ec2-no-public-ip"].properties["tier"] == "mvp"
-    assert staging["ec2-no-public-ip"].properties["tier"] == prod["ec2-no-public-ip"].properties["tier"] == "scaled"
-    assert dev["rds-backup-retention"].properties["minRetentionDays"] == 7
-    assert prod["rds-backup-retention"].properties["minRetentionDays"] == 30
-    assert prod["cloudfront-waf-attached"].properties["required"] is True
-    assert dev["cloudfront-waf-attached"].properties["required"] is False
-    assert {prod[name].level for name in DATA_PROTECTION} == {EnforcementLevel.MANDATORY}
-    assert {dev[name].level for name in DATA_PROTECTION} == {EnforcementLevel.ADVISORY}
-    assert prod["required-tags"].level == EnforcementLevel.ADVISORY
-
-
-def test_defaults_come_from_each_policy_and_its_schema():
-    config = reconcile_config({})
-    assert config["rds-storage-encrypted"].level == EnforcementLevel.MANDATORY
-    assert config["final-snapshot-kept"].level == EnforcementLevel.ADVISORY
-    assert config["sg-public-ingress-only-on-public-ports"].properties == {"publicPorts": [80, 443]}
-    assert config["rds-backup-retention"].properties == {"minRetentionDays": 7}
-
-
-def test_all_sets_every_level_and_policy_entries_override_it():
-    config = reconcile_config({"all": "disabled", "rds-storage-encrypted": "advisory",
-                               "rds-backup-retention": {"enforcementLevel": "mandatory", "minRetentionDays": 14}})
-    assert config["sg-no-all-traffic-ingress"].level == EnforcementLevel.DISABLED
-    assert config["rds-storage-encrypted"].level == EnforcementLevel.ADVISORY
-    assert config["rds-backup-retention"] == offline.PolicySettings(EnforcementLevel.MANDATORY,
-                                                                    {"minRetentionDays": 14})
-
-
-def test_all_as_an_object_sets_only_levels():
-    config = reconcile_config({"all": {"enforcementLevel": "advisory"}})
-    assert {s.level for s in config.values()} == {EnforcementLevel.ADVISORY}
-    assert config["rds-backup-retention"].properties == {"minRetentionDays": 7}
-
-
-def test_a_policy_entry_keeps_the_defaults_it_does_not_name():
-    config = reconcile_config({"sg-admin-ports-from-admin-cidrs": {"adminCidrs": ["203.0.113.0/24"]}})
-    assert config["sg-admin-ports-from-admin-cidrs"].properties == {"adminPorts": [22, 3389],
-                                                                    "adminCidrs": ["203.0.113.0/24"]}
-
-
-@pytest.mark.parametrize("pack_config, says", [
-    ({"rds-storage-encrypted": "strict"}, "not a valid enforcement level"),
-    ({"rds-storage-encrypted": {"enforcementLevel": "on"}}, "not a valid enforcement level"),
-    ({"rds-storage-encrypted": 3}, "must be a string or object"),
-    ({"rds-backup-retention-days": {"minRetentionDays": 7}}, "names no policy"),
-    ({"rds-backup-retention": {"minRetentionDays": "7"}}, "does not match its schema"),
-    ({"rds-backup-retention": {"minRetentionDays": -1}}, "does not match its schema"),
-    ({"sg-public-ingress-only-on-public-ports": {"publicPorts": ["80"]}}, "does not match its schema"),
-    ({"ec2-no-public-ip": {"tier": "huge"}}, "does not match its schema"),
-    ({"cloudfront-waf-attached": {"required": "yes"}}, "does not match its schema"),
-])
-def test_bad_config_is_refused(pack_config, says):
-    with pytest.raises(PolicyConfigError, match=says):
-        reconcile_config(pack_config)
-
-
-def test_load_pack_config_reads_the_stack_file(tmp_path):
-    (tmp_path / "qa.json").write_text(json.dumps({"all": "advisory"}))
-    (tmp_path / "empty.json").write_text("  \n")
-    assert load_pack_config("qa", tmp_path) == {"all": "advisory"}
-    assert load_pack_config("empty", tmp_path) == {}
-    with pytest.raises(FileNotFoundError):
-        load_pack_config("missing", tmp_path)
-
+from policies.offline import evaluate, format_report, has_mandatory
 
 # ---- enforcement levels ----
 
@@ -130,7 +48,8 @@ def _recording_policy(seen: list) -> ResourceValidationPolicy:
         seen.append(args)
 
     return ResourceValidationPolicy(name="recorder", description="records its arguments", validate=record,
-                                    config_schema=None, enforcement_level=EnforcementLevel.ADVISORY)
+                                    config_schema=PolicyConfigSchema({"threshold": {"type": "integer"}}),
+                                    enforcement_level=EnforcementLevel.ADVISORY)
 
 
 def test_resource_policies_get_the_cli_s_argument_types():
@@ -218,13 +137,15 @@ def test_secret_inputs_are_masked_even_if_a_policy_quotes_them():
 # ---- the command ----
 
 
-def test_the_command_previews_checks_and_exits_nonzero_on_mandatory_violations(monkeypatch, capsys):
+def test_the_command_previews_checks_and_exits_nonzero_on_mandatory_violations(monkeypatch, capsys, tmp_path):
+    import preview.__main__ as preview_cli
+
     plans = {"good": Plan("good", []), "bad": Plan("bad", [UNENCRYPTED])}
-    engine = types.ModuleType("preview.engine")
-    engine.run_preview = lambda stack: plans[stack]
-    monkeypatch.setitem(sys.modules, "preview.engine", engine)
-    monkeypatch.setattr(offline, "load_pack_config", lambda stack: {})
-    assert offline.main(["--stack", "good"]) == 0
-    assert "no violations" in capsys.readouterr().out
-    assert offline.main(["--stack", "bad"]) == 1
+    monkeypatch.setattr(preview_cli, "run_preview", lambda stack, overrides: plans[stack])
+    defaults = tmp_path / "defaults.json"
+    defaults.write_text("{}")
+    assert offline.main(["--stack", "good", "--config", str(defaults)]) == 0
+    out = capsys.readouterr().out
+    assert "no violations" in out and "pulumi:pulumi:Stack" not in out  # the report alone
+    assert offline.main(["--stack", "bad", "--config", str(defaults)]) == 1
     assert "[mandatory] rds-storage-encrypted" in capsys.readouterr().out
