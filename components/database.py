@@ -16,8 +16,9 @@ LOG_EXPORTS = ["postgresql", "upgrade"]
 BACKUP_WINDOW = "17:00-18:00"
 MAINTENANCE_WINDOW = "sun:18:30-sun:19:30"
 SLOW_QUERY_MS = 1000
-# RDS has no Performance Insights on the smallest burstable classes.
-NO_PERFORMANCE_INSIGHTS = (".micro", ".small")
+# Free tier of Performance Insights; RDS for PostgreSQL has it on every instance class (the
+# micro/small exclusions apply to MySQL and MariaDB).
+PERFORMANCE_INSIGHTS_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ class Database(pulumi.ComponentResource):
             backup_window=BACKUP_WINDOW, maintenance_window=MAINTENANCE_WINDOW,
             copy_tags_to_snapshot=True, auto_minor_version_upgrade=True,
             enabled_cloudwatch_logs_exports=LOG_EXPORTS,
-            performance_insights_enabled=supports_performance_insights(settings.instance_class),
+            performance_insights_enabled=True,
+            performance_insights_retention_period=PERFORMANCE_INSIGHTS_DAYS,
             deletion_protection=args.protect,
             skip_final_snapshot=False, final_snapshot_identifier=f"{identifier}-final",
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=log_groups))
@@ -126,10 +128,8 @@ class Database(pulumi.ComponentResource):
             iam_database_authentication_enabled=True,
             maintenance_window=MAINTENANCE_WINDOW, auto_minor_version_upgrade=True,
             enabled_cloudwatch_logs_exports=LOG_EXPORTS,
-            performance_insights_enabled=supports_performance_insights(settings.instance_class),
+            performance_insights_enabled=True,
+            performance_insights_retention_period=PERFORMANCE_INSIGHTS_DAYS,
             deletion_protection=args.protect, skip_final_snapshot=True,
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=log_groups))
 
-
-def supports_performance_insights(instance_class: str) -> bool:
-    return not instance_class.endswith(NO_PERFORMANCE_INSIGHTS)

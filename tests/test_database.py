@@ -78,11 +78,11 @@ def test_protection_follows_config(protect):
     assert db.inputs["deletionProtection"] is protect
 
 
-@pytest.mark.parametrize("instance_class, insights", [("db.t3.micro", False), ("db.t3.medium", True),
-                                                      ("db.m7g.large", True)])
-def test_performance_insights_where_the_class_supports_it(instance_class, insights):
+@pytest.mark.parametrize("instance_class", ["db.t3.micro", "db.t3.small", "db.m7g.large"])
+def test_performance_insights_on_every_postgres_class_at_the_free_retention(instance_class):
     db = run_preview("dev", overrides={"dbInstanceClass": instance_class}).one(RDS)
-    assert db.inputs["performanceInsightsEnabled"] is insights
+    assert db.inputs["performanceInsightsEnabled"] is True
+    assert db.inputs["performanceInsightsRetentionPeriod"] == 7
 
 
 def test_the_endpoint_is_an_output_and_the_secret_is_not(dev_plan):

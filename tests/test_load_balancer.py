@@ -1,0 +1,144 @@
+"""The ALB: in the public subnets, reachable from CloudFront's origin-facing addresses only,
+forwarding only requests that carry CloudFront's secret header, over modern TLS."""
+import pytest
+
+from tests.support import egress_of, ingress_of, named, security_group
+
+ALB = "aws:lb/loadBalancer:LoadBalancer"
+LISTENER = "aws:lb/listener:Listener"
+RULE = "aws:lb/listenerRule:ListenerRule"
+TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
+SCALED = ["staging", "prod"]
+# The id the offline preview answers for com.amazonaws.global.cloudfront.origin-facing; a lookup
+# of any other prefix list name fails the preview.
+CLOUDFRONT_PREFIX_LIST = "pl-22a6434b"
+APP_PORT = 80
+
+
+def origin_secret(plan):
+    return named(plan, "random:index/randomPassword:RandomPassword", "api-origin-secret")
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_it_is_an_internet_facing_application_load_balancer_in_every_public_subnet(plan_of, stack):
+    plan = plan_of(stack)
+    alb = plan.one(ALB).inputs
+    assert (alb["loadBalancerType"], alb["internal"]) == ("application", False)
+    public = [s for s in plan.of_type("aws:ec2/subnet:Subnet")
+              if s.inputs["tags"]["SubnetKind"] == "public"]
+    assert sorted(alb["subnets"]) == sorted(s.id for s in public)
+    # AWS refuses an ALB whose subnets cover fewer than two AZs.
+    assert len({s.inputs["availabilityZone"] for s in public}) >= 2
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_its_only_security_group_is_the_edge_group(plan_of, stack):
+    plan = plan_of(stack)
+    assert plan.one(ALB).inputs["securityGroups"] == [security_group(plan, "edge").id]
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_it_drops_invalid_header_fields(plan_of, stack):
+    assert plan_of(stack).one(ALB).inputs["dropInvalidHeaderFields"] is True
+
+
+def test_prod_has_deletion_protection(prod_plan):
+    assert prod_plan.one(ALB).inputs["enableDeletionProtection"] is True
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_only_cloudfront_origin_facing_addresses_reach_it_on_https(plan_of, stack):
+    plan = plan_of(stack)
+    [rule] = ingress_of(plan, security_group(plan, "edge"))
+    assert rule.inputs["prefixListId"] == CLOUDFRONT_PREFIX_LIST
+    assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == ("tcp", 443, 443)
+    assert not {"cidrIpv4", "cidrIpv6", "referencedSecurityGroupId"} & set(rule.inputs)
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_it_talks_only_to_the_app_port_inside_the_vpc(plan_of, stack):
+    plan = plan_of(stack)
+    [rule] = egress_of(plan, security_group(plan, "edge"))
+    vpc_cidr = plan.one("aws:ec2/vpc:Vpc").inputs["cidrBlock"]
+    assert (rule.inputs["cidrIpv4"], rule.inputs["ipProtocol"]) == (vpc_cidr, "tcp")
+    assert (rule.inputs["fromPort"], rule.inputs["toPort"]) == (APP_PORT, APP_PORT)
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_https_listener_uses_the_tls13_policy_and_the_origin_certificate(plan_of, stack):
+    plan = plan_of(stack)
+    listener = named(plan, LISTENER, "api-https").inputs
+    assert listener["loadBalancerArn"] == plan.one(ALB).outputs["arn"]
+    assert (listener["port"], listener["protocol"]) == (443, "HTTPS")
+    assert listener["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    validation = named(plan, "aws:acm/certificateValidation:CertificateValidation",
+                       "certificates-origin-validation")
+    assert listener["certificateArn"] == validation.outputs["certificateArn"]
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_a_request_without_the_secret_header_gets_a_403(plan_of, stack):
+    [action] = named(plan_of(stack), LISTENER, "api-https").inputs["defaultActions"]
+    assert action["type"] == "fixed-response"
+    assert action["fixedResponse"]["statusCode"] == "403"
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_only_requests_with_cloudfronts_secret_header_are_forwarded_to_the_app(plan_of, stack):
+    plan = plan_of(stack)
+    [rule] = plan.of_type(RULE)
+    assert rule.inputs["listenerArn"] == named(plan, LISTENER, "api-https").outputs["arn"]
+    [condition] = rule.inputs["conditions"]
+    assert condition["httpHeader"] == {"httpHeaderName": "X-Origin-Verify",
+                                       "values": [origin_secret(plan).outputs["result"]]}
+    [action] = rule.inputs["actions"]
+    assert (action["type"], action["targetGroupArn"]) == \
+        ("forward", plan.one(TARGET_GROUP).outputs["arn"])
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_header_value_is_a_long_random_secret_kept_out_of_clear_state(plan_of, stack):
+    plan = plan_of(stack)
+    secret = origin_secret(plan)
+    assert secret.inputs["length"] >= 32
+    # ALB header conditions treat * and ? as wildcards: letters and digits only.
+    assert secret.inputs["special"] is False
+    assert "result" in secret.additional_secret_outputs
+    assert "conditions" in plan.one(RULE).secret_inputs
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_http_listener_only_redirects_to_https(plan_of, stack):
+    plan = plan_of(stack)
+    listener = named(plan, LISTENER, "api-http").inputs
+    assert (listener["port"], listener["protocol"]) == (80, "HTTP")
+    [action] = listener["defaultActions"]
+    assert action == {"type": "redirect",
+                      "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}
+    assert not [r for r in plan.of_type(RULE)
+                if r.inputs["listenerArn"] == named(plan, LISTENER, "api-http").outputs["arn"]]
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_target_group_checks_health_on_slash_health(plan_of, stack):
+    plan = plan_of(stack)
+    group = plan.one(TARGET_GROUP).inputs
+    assert (group["targetType"], group["protocol"], group["port"]) == ("ip", "HTTP", APP_PORT)
+    assert group["vpcId"] == plan.one("aws:ec2/vpc:Vpc").id
+    check = group["healthCheck"]
+    assert (check["enabled"], check["path"], check["matcher"]) == (True, "/health", "200")
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_app_tasks_admit_only_the_alb_on_the_app_port(plan_of, stack):
+    plan = plan_of(stack)
+    [rule] = ingress_of(plan, security_group(plan, "backend"))
+    assert rule.inputs["referencedSecurityGroupId"] == security_group(plan, "edge").id
+    assert (rule.inputs["fromPort"], rule.inputs["toPort"]) == (APP_PORT, APP_PORT)
+    assert not {"cidrIpv4", "cidrIpv6", "prefixListId"} & set(rule.inputs)
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_alb_dns_name_is_an_output(plan_of, stack):
+    plan = plan_of(stack)
+    assert plan.outputs["albDnsName"] == plan.one(ALB).outputs["dnsName"]

@@ -1,0 +1,125 @@
+"""CloudFront in the scaled tier: the assets by default, the ALB for /api/* uncached and signed
+with the secret origin header, over HTTPS end to end, behind the WAF."""
+import json
+
+import pytest
+
+from preview.mocks import MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES
+from tests.support import named
+
+DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
+SCALED = ["staging", "prod"]
+ORIGIN_HOSTS = {"staging": "origin.staging.example.com", "prod": "origin.example.com"}
+ALL_METHODS = {"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}
+
+
+def origins(plan) -> dict:
+    return {o["originId"]: o for o in plan.one(DISTRIBUTION).inputs["origins"]}
+
+
+def api_behavior(plan) -> dict:
+    [behavior] = plan.one(DISTRIBUTION).inputs["orderedCacheBehaviors"]
+    return behavior
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_distribution_has_the_assets_and_the_api_as_origins(plan_of, stack):
+    assert set(origins(plan_of(stack))) == {"assets", "api"}
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_assets_stay_the_default_origin_signed_with_origin_access_control(plan_of, stack):
+    plan = plan_of(stack)
+    oac = plan.one("aws:cloudfront/originAccessControl:OriginAccessControl")
+    assert origins(plan)["assets"]["originAccessControlId"] == oac.id
+    default = plan.one(DISTRIBUTION).inputs["defaultCacheBehavior"]
+    assert (default["targetOriginId"], default["viewerProtocolPolicy"]) == ("assets", "redirect-to-https")
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_api_origin_is_the_albs_name_over_https_only(plan_of, stack):
+    api = origins(plan_of(stack))["api"]
+    assert api["domainName"] == ORIGIN_HOSTS[stack]
+    config = api["customOriginConfig"]
+    assert (config["originProtocolPolicy"], config["httpsPort"]) == ("https-only", 443)
+    assert config["originSslProtocols"] == ["TLSv1.2"]
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_cloudfront_sends_the_secret_header_the_alb_demands(plan_of, stack):
+    plan = plan_of(stack)
+    [header] = origins(plan)["api"]["customHeaders"]
+    secret = named(plan, "random:index/randomPassword:RandomPassword", "api-origin-secret")
+    assert header == {"name": "X-Origin-Verify", "value": secret.outputs["result"]}
+    [condition] = plan.one("aws:lb/listenerRule:ListenerRule").inputs["conditions"]
+    assert condition["httpHeader"]["httpHeaderName"] == header["name"]
+    assert condition["httpHeader"]["values"] == [header["value"]]
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_origins_are_secret_inputs_since_they_carry_the_header_value(plan_of, stack):
+    assert "origins" in plan_of(stack).one(DISTRIBUTION).secret_inputs
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_api_paths_go_to_the_alb_and_are_never_cached(plan_of, stack):
+    behavior = api_behavior(plan_of(stack))
+    assert (behavior["pathPattern"], behavior["targetOriginId"]) == ("/api/*", "api")
+    assert behavior["cachePolicyId"] == MANAGED_CACHE_POLICIES["Managed-CachingDisabled"]
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_api_requests_carry_the_viewers_headers_cookies_and_query_but_not_its_host(plan_of, stack):
+    # The ALB's certificate names the origin, so the Host header must stay the origin's name.
+    behavior = api_behavior(plan_of(stack))
+    assert behavior["originRequestPolicyId"] == \
+        MANAGED_ORIGIN_REQUEST_POLICIES["Managed-AllViewerExceptHostHeader"]
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_api_accepts_every_method_over_https_only(plan_of, stack):
+    behavior = api_behavior(plan_of(stack))
+    assert set(behavior["allowedMethods"]) == ALL_METHODS
+    assert behavior["viewerProtocolPolicy"] == "redirect-to-https"
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_api_responses_carry_the_security_headers_too(plan_of, stack):
+    plan = plan_of(stack)
+    policy = plan.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")
+    assert api_behavior(plan)["responseHeadersPolicyId"] == policy.id
+    assert plan.one(DISTRIBUTION).inputs["defaultCacheBehavior"]["responseHeadersPolicyId"] == policy.id
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_distribution_serves_ipv6_and_http3(plan_of, stack):
+    # The site's AAAA alias needs IPv6 on the distribution.
+    distribution = plan_of(stack).one(DISTRIBUTION).inputs
+    assert distribution["isIpv6Enabled"] is True
+    assert distribution["httpVersion"] == "http2and3"
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_price_class_includes_the_seoul_edge(plan_of, stack):
+    assert plan_of(stack).one(DISTRIBUTION).inputs["priceClass"] == "PriceClass_200"
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_only_this_distribution_may_read_the_assets(plan_of, stack):
+    plan = plan_of(stack)
+    policy = named(plan, "aws:s3/bucketPolicy:BucketPolicy", "assets-policy").inputs["policy"]
+    [allow] = [s for s in json.loads(policy)["Statement"] if s["Effect"] == "Allow"]
+    assert allow["Condition"] == {"StringEquals": {
+        "AWS:SourceArn": plan.one(DISTRIBUTION).outputs["arn"]}}
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_api_url_is_the_site_url_with_the_api_path(plan_of, stack):
+    outputs = plan_of(stack).outputs
+    assert outputs["apiUrl"] == outputs["siteUrl"] + "/api"
+
+
+def test_the_mvp_has_no_api_origin(dev_plan):
+    distribution = dev_plan.one(DISTRIBUTION).inputs
+    assert [o["originId"] for o in distribution["origins"]] == ["assets"]
+    assert "orderedCacheBehaviors" not in distribution
