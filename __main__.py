@@ -5,19 +5,25 @@ The only place that reads Pulumi config; components receive typed settings.
 import pulumi
 import pulumi_aws as aws
 
+from components.alarms import Alarms, AlarmsArgs, deployment_alarm_names
+from components.alerts import Alerts, AlertsArgs
 from components.app_config import AppConfig, AppConfigArgs
 from components.app_firewall import AppFirewall, AppFirewallArgs
 from components.assets import AssetsArgs, AssetsBucket
+from components.backup import BackupArgs, Backups
 from components.cache import REDIS_PORT, Cache, CacheArgs
 from components.cdn import ApiOrigin, Cdn, CdnArgs
 from components.certificates import Certificates, CertificatesArgs
 from components.config import SETTINGS, StackSettings, check_zone_count, parse_settings
+from components.dashboard import Dashboard, DashboardArgs
 from components.database import POSTGRES_PORT, Database, DatabaseArgs
+from components.deployment_history import DeploymentHistory, DeploymentHistoryArgs
 from components.dns_records import DnsRecords, DnsRecordsArgs
 from components.flow_logs import FlowLogsArgs
 from components.load_balancer import ORIGIN_SECRET_HEADER, LoadBalancer, LoadBalancerArgs
 from components.logs_bucket import LogsBucket, LogsBucketArgs
 from components.logs_key import LogsKey, LogsKeyArgs
+from components.monitored import LoadBalancerIds, MonitoredResources, ServiceIds
 from components.network import Network, NetworkArgs, PrivateSubnetsArgs
 from components.registry import Registry, RegistryArgs
 from components.server import Server, ServerArgs
@@ -57,11 +63,56 @@ def data_stores(settings: StackSettings, network: Network, client_group_id: pulu
     return database, cache
 
 
+def tagged_provider(name: str, region: str, settings: StackSettings) -> aws.Provider:
+    return aws.Provider(name, region=region,
+                        default_tags=aws.ProviderDefaultTagsArgs(tags=default_tags(settings)))
+
+
+def recovery(settings: StackSettings, backed_up: list, opts: pulumi.ResourceOptions) -> dict:
+    """Daily AWS Backup of the stateful resources, and the deployment history table."""
+    dr_region = settings.backup.dr_region
+    backups = Backups("backup", BackupArgs(
+        settings.name_prefix, settings.backup, backed_up, settings.protect_data,
+        dr_provider=tagged_provider("aws-dr", dr_region, settings) if dr_region else None), opts)
+    history = DeploymentHistory("deployments", DeploymentHistoryArgs(
+        settings.name_prefix, settings.protect_data), opts)
+    return {"backupVaultName": backups.vault_name,
+            "deploymentHistoryTable": history.table_name}
+
+
+def watched(settings: StackSettings, cdn: Cdn, database: Database, cache: Cache,
+            **compute) -> MonitoredResources:
+    """The stack's components as CloudWatch names them; `compute` is the tier's own."""
+    members = cache.replication_group.member_clusters
+    return MonitoredResources(
+        cdn.distribution.id,
+        [database.instance.identifier, *(replica.identifier for replica in database.replicas)],
+        settings.database.allocated_storage,
+        [members.apply(lambda ids, n=n: sorted(ids)[n]) for n in range(settings.cache.nodes)],
+        **compute)
+
+
+def monitoring(settings: StackSettings, resources: MonitoredResources, us_east_1: aws.Provider,
+               opts: pulumi.ResourceOptions) -> dict:
+    """Alarms on every component, delivered by e-mail (and Slack); the stack's dashboard."""
+    prefix = settings.name_prefix
+    alerts = Alerts("alerts", AlertsArgs(prefix, settings.region, settings.monitoring, us_east_1),
+                    opts)
+    alarms = Alarms("alarms", AlarmsArgs(
+        prefix, settings.monitoring.thresholds, resources, alerts.topic_arn,
+        alerts.us_east_1_topic_arn, us_east_1), opts)
+    dashboard = Dashboard("dashboard", DashboardArgs(
+        prefix, settings.region, resources, [alarm.arn for alarm in alarms.regional_alarms]), opts)
+    return {"dashboardUrl": dashboard.url, "alarmTopicArn": alerts.topic_arn}
+
+
 def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
     prefix = settings.name_prefix
     opts = pulumi.ResourceOptions(providers=[provider])
     parameter_path = f"/{settings.project}/{settings.stack}"
     zones = zones_for(settings, provider)
+    # CloudFront's metrics, so its alarm and the topic that alarm notifies, live in us-east-1.
+    us_east_1 = tagged_provider("aws-us-east-1", "us-east-1", settings)
 
     logs_key = LogsKey("logs", LogsKeyArgs(prefix, settings.region), opts)
     network = Network("network", NetworkArgs(prefix, settings.network.cidr, zones), opts)
@@ -81,7 +132,12 @@ def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
 
     return {"siteUrl": cdn.url, "assetsBucket": assets.bucket_name,
             "backendUrl": server.url, "backendPublicIp": server.public_ip,
-            "databaseEndpoint": database.endpoint, "cacheEndpoint": cache.endpoint}
+            "databaseEndpoint": database.endpoint, "cacheEndpoint": cache.endpoint,
+            # The instance's backups cover its EBS volumes.
+            **recovery(settings, [database.instance.arn, server.instance.arn], opts),
+            **monitoring(settings, watched(settings, cdn, database, cache,
+                                           server_instance_id=server.instance.id),
+                         us_east_1, opts)}
 
 
 def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
@@ -90,8 +146,7 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
     domain = settings.edge.domain
     zones = zones_for(settings, provider)
     # CloudFront's WAF and certificate must live in us-east-1, whatever the stack's region.
-    us_east_1 = aws.Provider("aws-us-east-1", region="us-east-1",
-                             default_tags=aws.ProviderDefaultTagsArgs(tags=default_tags(settings)))
+    us_east_1 = tagged_provider("aws-us-east-1", "us-east-1", settings)
 
     logs_key = LogsKey("logs", LogsKeyArgs(prefix, settings.region), opts)
     network = Network("network", NetworkArgs(
@@ -105,7 +160,8 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
     load_balancer = LoadBalancer("api", LoadBalancerArgs(
         prefix, network.vpc_id, settings.network.cidr, network.public_subnet_ids,
         settings.service.port, certificates.origin_certificate_arn if certificates else None,
-        logs, deletion_protection=settings.protect_data), opts)
+        logs, deletion_protection=settings.protect_data,
+        alternate_target_group=settings.rollout.shifts_traffic), opts)
     waf = Waf("waf", WafArgs(prefix, settings.edge.waf_rate_limit, us_east_1), opts)
     cdn = Cdn("cdn", CdnArgs(
         prefix, assets, settings.edge.price_class,
@@ -126,7 +182,14 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
         app_firewall.id, load_balancer, settings.log_retention_days, logs_key.arn,
         environment=app_environment(settings, database, cache),
         secrets=app_secrets(database, cache),
-        secret_arns=(database.master_secret_arn, cache.auth_secret_arn)), opts)
+        secret_arns=(database.master_secret_arn, cache.auth_secret_arn),
+        rollout=settings.rollout, deployment_alarm_names=deployment_alarm_names(prefix)), opts)
+    resources = watched(settings, cdn, database, cache,
+                        load_balancer=LoadBalancerIds(load_balancer.alb.arn_suffix, [
+                            group.arn_suffix for group in (load_balancer.target_group,
+                                                           load_balancer.alternate_target_group)
+                            if group is not None]),
+                        service=ServiceIds(service.cluster_name, service.service_name))
 
     return {"siteUrl": cdn.url, "apiUrl": pulumi.Output.concat(cdn.url, "/api"),
             "albDnsName": load_balancer.dns_name, "assetsBucket": assets.bucket_name,
@@ -134,7 +197,9 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
             "clusterName": service.cluster_name, "serviceName": service.service_name,
             "databaseEndpoint": database.endpoint,
             "databaseReaderEndpoint": database.reader_endpoint,
-            "cacheEndpoint": cache.endpoint, "webAclArn": waf.arn}
+            "cacheEndpoint": cache.endpoint, "webAclArn": waf.arn,
+            **recovery(settings, [database.instance.arn], opts),
+            **monitoring(settings, resources, us_east_1, opts)}
 
 
 def app_environment(settings: StackSettings, database: Database, cache: Cache) -> dict:
@@ -155,8 +220,7 @@ BUILDERS = {"mvp": build_mvp, "scaled": build_scaled}
 
 def main() -> None:
     settings = read_settings()
-    provider = aws.Provider("aws", region=settings.region,
-                            default_tags=aws.ProviderDefaultTagsArgs(tags=default_tags(settings)))
+    provider = tagged_provider("aws", settings.region, settings)
     outputs = BUILDERS[settings.tier](settings, provider)
     pulumi.export("tier", settings.tier)
     pulumi.export("region", settings.region)

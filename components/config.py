@@ -30,6 +30,8 @@ ELASTICACHE_FAMILIES = ("t3", "t4g", "m5", "m6g", "m7g", "r5", "r6g", "r7g")
 _SIZE = r"(nano|micro|small|medium|large|\d*xlarge|metal)"
 _IDENTIFIER = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]{0,62}$")
 _DOMAIN = re.compile(r"^(?=.{4,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+DEPLOYMENT_STRATEGIES = ("rolling", "blue_green", "canary", "linear")
+MAX_BAKE_MINUTES = 1440  # ECS's limit on every bake time
 # Fargate's CPU units → the memory sizes (MiB) it accepts with them.
 FARGATE_MEMORY = {
     256: (512, 1024, 2048),
@@ -42,6 +44,18 @@ FARGATE_MEMORY = {
 }
 # PostgreSQL and RDS reserve these as master user names.
 RESERVED_DB_USERNAMES = ("postgres", "rdsadmin", "rdsrepladmin", "admin", "root")
+# Each alarm's default threshold (the seeds' where they give one), in the unit its name ends with;
+# `alarmThresholds` overrides them per stack. Which alarms a stack gets depends on its tier.
+ALARM_THRESHOLDS = {
+    "alb5xxCount": 1, "alb5xxRatePercent": 5, "targetResponseTimeP95Ms": 1000,
+    "ecsCpuPercent": 80, "ecsMemoryPercent": 85,
+    "ec2StatusCheckFailed": 1, "ec2CpuPercent": 80,
+    "rdsCpuPercent": 80, "rdsFreeStoragePercent": 10, "rdsFreeableMemoryMiB": 256,
+    "rdsConnections": 64,
+    "redisEngineCpuPercent": 80, "redisMemoryPercent": 80, "redisEvictions": 0,
+    "cloudfront5xxRatePercent": 5,
+}
+_EMAIL = re.compile(r"^[^@\s]+@([a-zA-Z0-9-]+\.)+[a-zA-Z]{2,63}$")
 
 
 class ConfigError(RunError):
@@ -69,6 +83,8 @@ class Setting:
     default: Any
     description: str
     rule: Optional[Callable[[Any], Optional[str]]] = None  # returns what is allowed, or None if ok
+    # Reads a structured value the key keeps as text (the CLI's schema has no object type).
+    parse: Optional[Callable[[Any], Any]] = None
 
 
 # ---- rules: each returns None when the value is allowed, else a description of what is ----
@@ -132,12 +148,67 @@ def engine_version(value: str) -> Optional[str]:
     return None if re.match(r"^\d+(\.\d+)?$", value) else "a version such as 16 or 16.4"
 
 
+def decimal_in(low: float, high: float) -> Callable[[str], Optional[str]]:
+    allowed = f"a number from {low:g} to {high:g}"
+
+    def rule(value: str) -> Optional[str]:
+        try:
+            number = float(value)
+        except ValueError:
+            return allowed
+        return None if low <= number <= high else allowed
+
+    return rule
+
+
+def aws_region(value: str) -> Optional[str]:
+    return None if re.match(r"^[a-z]{2}(-gov)?-[a-z]+-\d$", value) else "an AWS region such as ap-northeast-1"
+
+
 def domain_name(value: str) -> Optional[str]:
     return None if _DOMAIN.match(value) else "a DNS name such as www.example.com (lower case)"
 
 
 def hosted_zone_id(value: str) -> Optional[str]:
     return None if re.match(r"^Z[A-Z0-9]{4,31}$", value) else "a Route 53 zone id such as Z0123456789ABCDEFGHIJ"
+
+
+def email_list(values: list) -> Optional[str]:
+    allowed = 'a list of distinct e-mail addresses, e.g. ["oncall@example.com"]'
+    if not all(_EMAIL.match(v) for v in values):
+        return allowed
+    return None if len({v.lower() for v in values}) == len(values) else allowed
+
+
+def slack_id(kind: str, example: str) -> Callable[[str], Optional[str]]:
+    # AWS Chatbot's patterns: workspace ids are upper-case letters and digits, channels alphanumeric.
+    pattern = re.compile(r"^[0-9A-Z]{1,255}$" if kind == "workspace" else r"^[A-Za-z0-9]{1,255}$")
+    return lambda v: None if pattern.match(v) else f"a Slack {kind} id such as {example}"
+
+
+def object_of_numbers(raw: Any) -> dict:
+    allowed = 'a JSON object of names to numbers, e.g. {"rdsConnections": 150}'
+    try:
+        value = json.loads(raw) if isinstance(raw, str) else raw
+    except json.JSONDecodeError:
+        raise ValueError(allowed) from None
+    numbers = isinstance(value, dict) and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values())
+    if not numbers:
+        raise ValueError(allowed)
+    return value
+
+
+def alarm_thresholds(values: dict) -> Optional[str]:
+    def ok(name: str, number: Any) -> bool:
+        return (name in ALARM_THRESHOLDS and number >= 0
+                and (number <= 100 or not name.endswith("Percent")))
+
+    refused = [f"{name}: {number}" for name, number in values.items() if not ok(name, number)]
+    if not refused:
+        return None
+    return (f"numbers ≥ 0 (percentages ≤ 100) for the alarm names {', '.join(ALARM_THRESHOLDS)}; "
+            f"not {', '.join(refused)}")
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -193,6 +264,19 @@ SETTINGS: tuple[Setting, ...] = (
             one_of(*CLOUDFRONT_PRICE_CLASSES)),
     Setting("logRetentionDays", "integer", 30,
             "Days CloudWatch keeps the platform's log groups.", one_of(*LOG_RETENTION_DAYS)),
+    Setting("alarmEmails", "array", [],
+            "E-mail addresses that receive every alarm and its recovery (each confirms its "
+            "subscription once per alarm topic).", email_list),
+    Setting("slackTeamId", "string", OPTIONAL,
+            "Slack workspace id authorized in AWS Chatbot; with slackChannelId, alarms also go to "
+            "Slack. Unset: no Slack.", slack_id("workspace", "T07EA123LEP")),
+    Setting("slackChannelId", "string", OPTIONAL,
+            "Slack channel that receives the alarms (with slackTeamId).",
+            slack_id("channel", "C07EZ1ABC23")),
+    Setting("alarmThresholds", "string", OPTIONAL,
+            "Per-alarm threshold overrides as a JSON object, alarm name → number in the unit the "
+            "name ends with, e.g. '{\"rdsConnections\": 150}'; unset alarms keep their defaults.",
+            alarm_thresholds, parse=object_of_numbers),
     Setting("natGateways", "integer", 1,
             "Scaled tier: NAT gateways for the private subnets (1 to azCount; one per AZ survives "
             "the loss of an AZ).", in_range(1, 6)),
@@ -221,6 +305,31 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("wafRateLimit", "integer", 2000,
             "Scaled tier: requests one IP may send in 5 minutes before the WAF blocks it.",
             in_range(10, 2_000_000_000)),
+    Setting("backupRetentionDays", "integer", 7,
+            "Days AWS Backup keeps the daily backups of the databases and EBS volumes (prod 30).",
+            in_range(1, 3650)),
+    Setting("drRegion", "string", OPTIONAL,
+            "A second region that receives a copy of every backup, for disaster recovery; unset: "
+            "no copy.", aws_region),
+    Setting("deploymentStrategy", "string", "rolling",
+            "Scaled tier: how ECS rolls out a new task definition: rolling, blue_green, canary or "
+            "linear (staging blue_green, prod canary).", one_of(*DEPLOYMENT_STRATEGIES)),
+    Setting("canaryPercent", "string", "5",
+            "Scaled tier, canary: % of traffic the new revision gets first (0.1 to 100; a string "
+            "because Pulumi config has no decimal type).", decimal_in(0.1, 100.0)),
+    Setting("canaryBakeMinutes", "integer", 10,
+            "Scaled tier, canary: minutes the canary runs before all traffic shifts (0 to 1440).",
+            in_range(0, MAX_BAKE_MINUTES)),
+    Setting("linearStepPercent", "string", "10",
+            "Scaled tier, linear: % of traffic shifted at each step (3 to 100).",
+            decimal_in(3.0, 100.0)),
+    Setting("linearBakeMinutes", "integer", 5,
+            "Scaled tier, linear: minutes between steps (0 to 1440).",
+            in_range(0, MAX_BAKE_MINUTES)),
+    Setting("rolloutBakeMinutes", "integer", 15,
+            "Scaled tier, blue_green/canary/linear: minutes the old revision stays up after all "
+            "traffic has moved, for an instant rollback (0 to 1440).",
+            in_range(0, MAX_BAKE_MINUTES)),
     Setting("protectData", "boolean", True,
             "Protect stateful resources: Pulumi protect plus AWS deletion protection. "
             "Final snapshots are taken either way."),
@@ -312,6 +421,43 @@ class EdgeSettings:
 
 
 @dataclass(frozen=True)
+class RolloutSettings:
+    """How ECS moves traffic to a new revision; all but `rolling` use two target groups."""
+
+    strategy: str
+    canary_percent: float
+    canary_bake_minutes: int
+    linear_step_percent: float
+    linear_bake_minutes: int
+    bake_minutes: int
+
+    @property
+    def shifts_traffic(self) -> bool:
+        return self.strategy != "rolling"
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    retention_days: int
+    dr_region: Optional[str]  # None: no copy to a second region
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    team_id: str
+    channel_id: str
+
+
+@dataclass(frozen=True)
+class MonitoringSettings:
+    """Who hears about alarms, and each alarm's threshold (defaults merged with the overrides)."""
+
+    alarm_emails: tuple[str, ...]
+    slack: Optional[SlackSettings]  # None: no Slack delivery
+    thresholds: Mapping[str, float]
+
+
+@dataclass(frozen=True)
 class StackSettings:
     project: str
     stack: str
@@ -324,7 +470,10 @@ class StackSettings:
     database: DatabaseSettings
     cache: CacheSettings
     service: ServiceSettings
+    rollout: RolloutSettings
     edge: EdgeSettings
+    backup: BackupSettings
+    monitoring: MonitoringSettings
 
     @property
     def name_prefix(self) -> str:
@@ -335,6 +484,8 @@ class StackSettings:
 
 def _convert(setting: Setting, raw: Any) -> Any:
     """Turns a raw config string (or already-typed value) into the setting's type."""
+    if setting.parse:
+        return setting.parse(raw)
     if setting.type == "string":
         if not isinstance(raw, str) or not raw.strip():
             raise ValueError("a non-empty string")
@@ -407,6 +558,11 @@ def _combination_problems(v: Mapping[str, Any]) -> list[str]:
     problems += _fargate_size_problems(v)
     problems += _task_count_problems(v)
     problems += _domain_problems(v)
+    if v.get("tier") == "mvp" and v.get("deploymentStrategy", "rolling") != "rolling":
+        problems.append(f"{PROJECT}:deploymentStrategy = {v['deploymentStrategy']!r} is not valid "
+                        f"with {PROJECT}:tier = 'mvp'; allowed: rolling (traffic shifting needs the "
+                        "scaled tier's load balancer and ECS service)")
+    problems += _slack_problems(v)
     if v.get("tier") == "scaled" and v.get("natGateways", 0) > v.get("azCount", 6):
         problems.append(f"{PROJECT}:natGateways = {v['natGateways']} is not valid; allowed: at most "
                         f"{PROJECT}:azCount = {v['azCount']} (one NAT gateway per AZ at most)")
@@ -441,10 +597,23 @@ def _domain_problems(v: Mapping[str, Any]) -> list[str]:
             "set (certificates and DNS records) or neither (CloudFront's own domain)"]
 
 
+def _slack_problems(v: Mapping[str, Any]) -> list[str]:
+    team, channel = v.get("slackTeamId"), v.get("slackChannelId")
+    if (team is None) == (channel is None):
+        return []
+    given, missing = (("slackTeamId", "slackChannelId") if channel is None
+                      else ("slackChannelId", "slackTeamId"))
+    return [f"{PROJECT}:{given} = {v[given]!r} needs {PROJECT}:{missing} as well; allowed: both "
+            "set (alarms also go to that Slack channel) or neither (no Slack)"]
+
+
 def parse_settings(raw: Mapping[str, Any], *, stack: str, region: Optional[str]) -> StackSettings:
     """Validates raw config (key → string as Pulumi passes it) into StackSettings, or raises."""
     values, problems = _read_values(raw)
     problems += _combination_problems(values)
+    if region and values.get("drRegion") == region:
+        problems.append(f"{PROJECT}:drRegion = {region!r} is not valid; allowed: a region other "
+                        f"than the stack's aws:region ({region})")
     if not region:
         problems.append("aws:region is required but not set; allowed: an AWS region such as "
                         "ap-northeast-2")
@@ -476,9 +645,20 @@ def _build(v: Mapping[str, Any], *, stack: str, region: str) -> StackSettings:
             image=v["appImage"], port=v["appPort"], cpu=v["taskCpu"], memory=v["taskMemory"],
             min_tasks=v["minTasks"], desired_tasks=v["desiredTasks"], max_tasks=v["maxTasks"],
             cpu_target=v["scalingCpuTarget"]),
+        rollout=RolloutSettings(
+            strategy=v["deploymentStrategy"], canary_percent=float(v["canaryPercent"]),
+            canary_bake_minutes=v["canaryBakeMinutes"],
+            linear_step_percent=float(v["linearStepPercent"]),
+            linear_bake_minutes=v["linearBakeMinutes"], bake_minutes=v["rolloutBakeMinutes"]),
         edge=EdgeSettings(
             price_class=v["cdnPriceClass"], waf_rate_limit=v["wafRateLimit"],
             domain=(DomainSettings(v["domain"], v["hostedZoneId"]) if v["domain"] else None)),
+        backup=BackupSettings(retention_days=v["backupRetentionDays"], dr_region=v["drRegion"]),
+        monitoring=MonitoringSettings(
+            alarm_emails=tuple(v["alarmEmails"]),
+            slack=(SlackSettings(v["slackTeamId"], v["slackChannelId"])
+                   if v["slackTeamId"] else None),
+            thresholds={**ALARM_THRESHOLDS, **(v["alarmThresholds"] or {})}),
     )
 
 

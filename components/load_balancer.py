@@ -34,6 +34,8 @@ class LoadBalancerArgs:
     certificate_arn: Optional[pulumi.Input[str]]  # None: no domain, CloudFront reaches it on HTTP
     logs: LogsBucket
     deletion_protection: bool
+    # Blue/green, canary and linear rollouts: ECS shifts weight between two target groups.
+    alternate_target_group: bool = False
 
 
 class LoadBalancer(pulumi.ComponentResource):
@@ -56,27 +58,49 @@ class LoadBalancer(pulumi.ComponentResource):
                 bucket=args.logs.bucket_name, prefix=args.logs.alb_log_prefix, enabled=True),
             # AWS checks that it may write the logs when the ALB is created.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[args.logs.policy]))
-        self.target_group = aws.lb.TargetGroup(
-            f"{name}-app", target_type="ip", protocol="HTTP", port=args.target_port,
-            vpc_id=args.vpc_id, deregistration_delay=30,
-            health_check=aws.lb.TargetGroupHealthCheckArgs(
-                enabled=True, path=HEALTH_CHECK_PATH, protocol="HTTP", matcher="200",
-                interval=15, timeout=5, healthy_threshold=2, unhealthy_threshold=2),
-            opts=child)
+        self.target_group = self._target_group(f"{name}-app", args)
+        self.alternate_target_group = (self._target_group(f"{name}-app-alternate", args)
+                                       if args.alternate_target_group else None)
         self.listener = self._origin_listener(name, args)
-        self.forward_rule = aws.lb.ListenerRule(
-            f"{name}-from-cloudfront", listener_arn=self.listener.arn, priority=10,
-            conditions=[aws.lb.ListenerRuleConditionArgs(
-                http_header=aws.lb.ListenerRuleConditionHttpHeaderArgs(
-                    http_header_name=ORIGIN_SECRET_HEADER, values=[self.origin_secret]))],
-            actions=[aws.lb.ListenerRuleActionArgs(type="forward",
-                                                   target_group_arn=self.target_group.arn)],
-            opts=child)
+        self.forward_rule = self._forward_from_cloudfront(name)
         if self.https:
             self._redirect_http_to_https(name)
 
         self.dns_name = self.alb.dns_name
         self.register_outputs({"dnsName": self.dns_name, "securityGroupId": self.security_group.id})
+
+    def _target_group(self, name: str, args: LoadBalancerArgs) -> aws.lb.TargetGroup:
+        return aws.lb.TargetGroup(
+            name, target_type="ip", protocol="HTTP", port=args.target_port,
+            vpc_id=args.vpc_id, deregistration_delay=30,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                enabled=True, path=HEALTH_CHECK_PATH, protocol="HTTP", matcher="200",
+                interval=15, timeout=5, healthy_threshold=2, unhealthy_threshold=2),
+            opts=pulumi.ResourceOptions(parent=self))
+
+    def _forward_from_cloudfront(self, name: str) -> aws.lb.ListenerRule:
+        """Requests with CloudFront's secret go to the app; the rest meet the listener's 403."""
+        if self.alternate_target_group is None:
+            action = aws.lb.ListenerRuleActionArgs(type="forward",
+                                                   target_group_arn=self.target_group.arn)
+        else:
+            # Both groups, all weight on the primary: ECS moves the weights during a rollout,
+            # so Pulumi leaves the actions alone afterwards.
+            action = aws.lb.ListenerRuleActionArgs(
+                type="forward", forward=aws.lb.ListenerRuleActionForwardArgs(target_groups=[
+                    aws.lb.ListenerRuleActionForwardTargetGroupArgs(
+                        arn=self.target_group.arn, weight=100),
+                    aws.lb.ListenerRuleActionForwardTargetGroupArgs(
+                        arn=self.alternate_target_group.arn, weight=0)]))
+        return aws.lb.ListenerRule(
+            f"{name}-from-cloudfront", listener_arn=self.listener.arn, priority=10,
+            conditions=[aws.lb.ListenerRuleConditionArgs(
+                http_header=aws.lb.ListenerRuleConditionHttpHeaderArgs(
+                    http_header_name=ORIGIN_SECRET_HEADER, values=[self.origin_secret]))],
+            actions=[action],
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                ignore_changes=["actions"] if self.alternate_target_group is not None else None))
 
     def _firewall(self, name: str, args: LoadBalancerArgs) -> aws.ec2.SecurityGroup:
         group = security_group(f"{args.name_prefix}-alb", vpc_id=args.vpc_id, role="edge",

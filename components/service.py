@@ -8,11 +8,14 @@ from typing import Mapping, Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
-from components.config import ServiceSettings
+from components.config import RolloutSettings, ServiceSettings
 from components.load_balancer import HEALTH_CHECK_PATH, LoadBalancer
 
 CONTAINER_NAME = "app"
 EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+# Lets ECS move listener-rule weights and register tasks during blue/green, canary and linear.
+LOAD_BALANCER_INFRASTRUCTURE_POLICY = (
+    "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers")
 SCALING_COOLDOWN_SECONDS = 60
 HEALTH_CHECK_GRACE_SECONDS = 60
 
@@ -32,6 +35,9 @@ class ServiceArgs:
     # Environment variable → Secrets Manager reference (ARN, optionally ":json-key::").
     secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     secret_arns: Sequence[pulumi.Input[str]] = ()  # the secrets the tasks may read at start
+    rollout: Optional[RolloutSettings] = None  # None: rolling
+    # Alarms that, firing during a deployment, make ECS roll it back.
+    deployment_alarm_names: Sequence[pulumi.Input[str]] = ()
 
 
 class Service(pulumi.ComponentResource):
@@ -65,10 +71,16 @@ class Service(pulumi.ComponentResource):
                 assign_public_ip=False),
             load_balancers=[aws.ecs.ServiceLoadBalancerArgs(
                 target_group_arn=args.load_balancer.target_group.arn,
-                container_name=CONTAINER_NAME, container_port=settings.port)],
+                container_name=CONTAINER_NAME, container_port=settings.port,
+                advanced_configuration=self._traffic_shifting(name, args))],
             health_check_grace_period_seconds=HEALTH_CHECK_GRACE_SECONDS,
+            deployment_controller=aws.ecs.ServiceDeploymentControllerArgs(type="ECS"),
+            deployment_configuration=deployment_configuration(args.rollout),
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(
                 enable=True, rollback=True),
+            alarms=(aws.ecs.ServiceAlarmsArgs(alarm_names=list(args.deployment_alarm_names),
+                                              enable=True, rollback=True)
+                    if args.deployment_alarm_names else None),
             deployment_minimum_healthy_percent=100, deployment_maximum_percent=200,
             propagate_tags="SERVICE", enable_ecs_managed_tags=True,
             enable_execute_command=False, wait_for_steady_state=False,
@@ -80,6 +92,24 @@ class Service(pulumi.ComponentResource):
         self.cluster_name = self.cluster.name
         self.service_name = self.service.name
         self.register_outputs({"clusterName": self.cluster_name, "serviceName": self.service_name})
+
+    def _traffic_shifting(self, name: str, args: ServiceArgs
+                          ) -> Optional[aws.ecs.ServiceLoadBalancerAdvancedConfigurationArgs]:
+        """The second target group, the rule whose weights ECS moves, and the role to move them."""
+        load_balancer = args.load_balancer
+        if args.rollout is None or not args.rollout.shifts_traffic:
+            return None
+        role = aws.iam.Role(f"{name}-infrastructure-role", assume_role_policy=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                           "Principal": {"Service": "ecs.amazonaws.com"}}]}),
+            opts=pulumi.ResourceOptions(parent=self))
+        aws.iam.RolePolicyAttachment(f"{name}-infrastructure-policy", role=role.name,
+                                     policy_arn=LOAD_BALANCER_INFRASTRUCTURE_POLICY,
+                                     opts=pulumi.ResourceOptions(parent=self))
+        return aws.ecs.ServiceLoadBalancerAdvancedConfigurationArgs(
+            alternate_target_group_arn=load_balancer.alternate_target_group.arn,
+            production_listener_rule=load_balancer.forward_rule.arn, role_arn=role.arn)
 
     def _execution_role(self, name: str, args: ServiceArgs) -> aws.iam.Role:
         """What ECS needs to start a task: pull the image, write logs, read the task's secrets."""
@@ -115,6 +145,22 @@ class Service(pulumi.ComponentResource):
                 scale_in_cooldown=SCALING_COOLDOWN_SECONDS,
                 scale_out_cooldown=SCALING_COOLDOWN_SECONDS),
             opts=child)
+
+
+def deployment_configuration(rollout: Optional[RolloutSettings]
+                             ) -> aws.ecs.ServiceDeploymentConfigurationArgs:
+    if rollout is None or not rollout.shifts_traffic:
+        return aws.ecs.ServiceDeploymentConfigurationArgs(strategy="ROLLING")
+    return aws.ecs.ServiceDeploymentConfigurationArgs(
+        strategy=rollout.strategy.upper(), bake_time_in_minutes=str(rollout.bake_minutes),
+        canary_configuration=(aws.ecs.ServiceDeploymentConfigurationCanaryConfigurationArgs(
+            canary_percent=rollout.canary_percent,
+            canary_bake_time_in_minutes=str(rollout.canary_bake_minutes))
+            if rollout.strategy == "canary" else None),
+        linear_configuration=(aws.ecs.ServiceDeploymentConfigurationLinearConfigurationArgs(
+            step_percent=rollout.linear_step_percent,
+            step_bake_time_in_minutes=str(rollout.linear_bake_minutes))
+            if rollout.strategy == "linear" else None))
 
 
 def _ecs_tasks_role(name: str, parent: pulumi.Resource) -> aws.iam.Role:

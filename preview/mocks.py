@@ -19,6 +19,7 @@ MANAGED_ORIGIN_REQUEST_POLICIES = {
 # The regional Elastic Load Balancing accounts that deliver ALB access logs.
 ELB_ACCOUNTS = {"ap-northeast-2": "600734575887", "us-east-1": "127311923021"}
 CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
+ELB_ARN_KINDS = ("aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup")
 ELB_ZONE_IDS = {"ap-northeast-2": "ZWKZPGTI48KDX", "us-east-1": "Z35SXDOTRQ7X7K"}
 AMI_IDS = {"x86_64": "ami-0a1b2c3d4e5f60718", "arm64": "ami-0f1e2d3c4b5a69788"}
 
@@ -142,7 +143,14 @@ class WebstackMocks(pulumi.runtime.Mocks):
         if typ == "aws:cloudwatch/logGroup:LogGroup":
             return f"arn:aws:logs:{self.region}:{ACCOUNT_ID}:log-group:{state.get('name', name)}"
         if typ == "aws:kms/key:Key":
-            return f"arn:aws:kms:{self.region}:{ACCOUNT_ID}:key/{resource_id}"
+            return f"arn:aws:kms:{region}:{ACCOUNT_ID}:key/{resource_id}"
+        if typ in ELB_ARN_KINDS:
+            suffix = self._elb_arn_suffix(typ, name, state)
+            return f"arn:aws:elasticloadbalancing:{region}:{ACCOUNT_ID}:{suffix}"
+        if typ == "aws:sns/topic:Topic":
+            return f"arn:aws:sns:{region}:{ACCOUNT_ID}:{state.get('name', name)}"
+        if typ == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return f"arn:aws:cloudwatch:{region}:{ACCOUNT_ID}:alarm:{state.get('name', name)}"
         if typ == "aws:iam/role:Role":
             return f"arn:aws:iam::{ACCOUNT_ID}:role/{name}"
         if typ == "aws:wafv2/webAcl:WebAcl" and state.get("scope") == "CLOUDFRONT":
@@ -150,6 +158,13 @@ class WebstackMocks(pulumi.runtime.Mocks):
         if typ == "aws:acm/certificate:Certificate":
             return f"arn:aws:acm:{region}:{ACCOUNT_ID}:certificate/{_digits(name, 32)}"
         return f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{resource_id}"
+
+    def _elb_arn_suffix(self, typ: str, name: str, state: dict) -> str:
+        """What CloudWatch knows a load balancer or target group by: the end of its ARN."""
+        resource = state.get("name", name)
+        if typ == "aws:lb/targetGroup:TargetGroup":
+            return f"targetgroup/{resource}/{_digits(name, 16)}"
+        return f"loadbalancer/app/{resource}/{_digits(name, 16)}"
 
     def _bucket_name(self, name: str, state: dict) -> str:
         return state.get("bucket") or f"{state.get('bucketPrefix', name + '-')}{_digits(name, 8)}"
@@ -169,13 +184,20 @@ class WebstackMocks(pulumi.runtime.Mocks):
             "aws:rds/parameterGroup:ParameterGroup": lambda: {"name": state.get("name", f"{name}-{_digits(name, 7)}")},
             "aws:elasticache/replicationGroup:ReplicationGroup": lambda: {
                 "primaryEndpointAddress": f"master.{state['replicationGroupId']}.abc123.apne2.cache.amazonaws.com",
-                "readerEndpointAddress": f"replica.{state['replicationGroupId']}.abc123.apne2.cache.amazonaws.com"},
+                "readerEndpointAddress": f"replica.{state['replicationGroupId']}.abc123.apne2.cache.amazonaws.com",
+                # ElastiCache names a replication group's node clusters <group id>-001, -002…
+                "memberClusters": [f"{state['replicationGroupId']}-{n:03d}"
+                                   for n in range(1, int(state.get("numCacheClusters", 1)) + 1)]},
             "aws:kms/key:Key": lambda: {"keyId": resource_id},
             "aws:iam/role:Role": lambda: {"name": state.get("name", f"{name}-{_digits(name, 7)}")},
             "aws:iam/instanceProfile:InstanceProfile": lambda: {"name": state.get("name", f"{name}-{_digits(name, 7)}")},
             "aws:lb/loadBalancer:LoadBalancer": lambda: {
                 "dnsName": f"{state.get('name', name)}-{_digits(name, 10)}.{self.region}.elb.amazonaws.com",
-                "zoneId": ELB_ZONE_IDS.get(self.region, "ZMOCKELBZONE")},
+                "zoneId": ELB_ZONE_IDS.get(self.region, "ZMOCKELBZONE"),
+                # CloudWatch's LoadBalancer dimension: the ARN's end without "loadbalancer/".
+                "arnSuffix": self._elb_arn_suffix(typ, name, state).removeprefix("loadbalancer/")},
+            "aws:lb/targetGroup:TargetGroup": lambda: {
+                "arnSuffix": self._elb_arn_suffix(typ, name, state)},
             "aws:ecr/repository:Repository": lambda: {
                 "repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.{self.region}.amazonaws.com/{state.get('name', name)}"},
             "aws:acm/certificate:Certificate": lambda: self._certificate(name, state),

@@ -124,7 +124,46 @@ def read_replicas_leave_inherited_settings_alone(plan: Plan) -> list[str]:
             for key in INHERITED_BY_REPLICAS if key in replica.inputs]
 
 
-ALL_RULES = (read_replicas_leave_inherited_settings_alone, subnets_span_two_zones, cache_multi_az_has_failover_and_replicas,
+LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
+
+
+def traffic_shifting_is_wired(plan: Plan) -> list[str]:
+    """ECS blue/green, canary and linear need a distinct alternate group and a production rule
+    that forwards to both groups; percentages and bake times within ECS's ranges."""
+    problems = []
+    rules = {r.outputs["arn"]: r for r in plan.of_type(LISTENER_RULE)}
+    for service in plan.of_type(ECS_SERVICE):
+        config = service.inputs.get("deploymentConfiguration", {})
+        if config.get("strategy", "ROLLING") == "ROLLING":
+            continue
+        for balancer in service.inputs["loadBalancers"]:
+            advanced = balancer.get("advancedConfiguration") or {}
+            primary, alternate = balancer["targetGroupArn"], advanced.get("alternateTargetGroupArn")
+            rule = rules.get(advanced.get("productionListenerRule"))
+            if not alternate or alternate == primary or rule is None:
+                problems.append(f"{service.name}: {config['strategy']} without a distinct "
+                                "alternate target group and a production rule of the plan")
+                continue
+            forwarded = {group["arn"] for action in rule.inputs["actions"]
+                         for group in action.get("forward", {}).get("targetGroups", [])}
+            if forwarded != {primary, alternate}:
+                problems.append(f"{rule.name}: does not forward to both target groups")
+        problems += _rollout_range_problems(service.name, config)
+    return problems
+
+
+def _rollout_range_problems(name: str, config: dict) -> list[str]:
+    canary = config.get("canaryConfiguration", {})
+    linear = config.get("linearConfiguration", {})
+    checks = [(canary.get("canaryPercent"), 0.1, 100.0), (linear.get("stepPercent"), 3.0, 100.0)]
+    checks += [(int(minutes), 0, 1440) for minutes in (
+        config.get("bakeTimeInMinutes"), canary.get("canaryBakeTimeInMinutes"),
+        linear.get("stepBakeTimeInMinutes")) if minutes is not None]
+    return [f"{name}: {value} outside {low}..{high}"
+            for value, low, high in checks if value is not None and not low <= value <= high]
+
+
+ALL_RULES = (traffic_shifting_is_wired, read_replicas_leave_inherited_settings_alone, subnets_span_two_zones, cache_multi_az_has_failover_and_replicas,
              cloudfront_pieces_in_us_east_1, fargate_sizes_are_valid,
              container_definitions_are_complete, task_counts_are_ordered)
 

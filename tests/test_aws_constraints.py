@@ -3,7 +3,7 @@ import json
 from dataclasses import replace
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from components.config import FARGATE_MEMORY, ConfigError
@@ -35,7 +35,13 @@ def test_each_scaled_constraint_is_actually_checked(prod_plan):
     replica = next(r for r in prod_plan.of_type(aws_rules.RDS_INSTANCE)
                    if r.inputs.get("replicateSourceDb"))
     with_subnet_group = replace(replica, inputs={**replica.inputs, "dbSubnetGroupName": "x"})
+    service = prod_plan.of_type(aws_rules.ECS_SERVICE)[0]
+    one_group = service.inputs["loadBalancers"][0]
+    same_group = {**one_group, "advancedConfiguration": {
+        **one_group["advancedConfiguration"], "alternateTargetGroupArn": one_group["targetGroupArn"]}}
     broken = {
+        aws_rules.traffic_shifting_is_wired: changed(
+            prod_plan, aws_rules.ECS_SERVICE, {"loadBalancers": [same_group]}),
         aws_rules.read_replicas_leave_inherited_settings_alone: replace(
             prod_plan, resources=[with_subnet_group if r is replica else r
                                   for r in prod_plan.resources]),
@@ -83,9 +89,14 @@ def scaled_overrides(draw) -> dict:
             "desiredTasks": str(desired), "maxTasks": str(draw(st.integers(desired, 20))),
             "cacheNodes": str(draw(st.integers(1, 4))),
             "dbReadReplicas": str(draw(st.integers(0, 2))),
-            "dbMultiAz": draw(st.sampled_from(["true", "false"]))}
+            "dbMultiAz": draw(st.sampled_from(["true", "false"])),
+            "deploymentStrategy": draw(st.sampled_from(["rolling", "blue_green", "canary",
+                                                        "linear"])),
+            "canaryPercent": str(draw(st.decimals(min_value="0.1", max_value="100", places=1))),
+            "canaryBakeMinutes": str(draw(st.integers(0, 1440)))}
 
 
+@settings(max_examples=15)  # each example is a whole staging preview (~1 s)
 @given(scaled_overrides())
 def test_any_accepted_scaled_config_stays_within_awss_constraints(overrides):
     plan = run_preview("staging", overrides=overrides)
@@ -102,6 +113,9 @@ def test_any_accepted_scaled_config_stays_within_awss_constraints(overrides):
     ({"natGateways": "3"}, "webstack:natGateways = 3 is not valid; allowed: at most "
                            "webstack:azCount = 2"),
     ({"taskCpu": "300"}, "webstack:taskCpu = '300' is not valid; allowed: one of 256, 512"),
+    ({"canaryPercent": "0"}, "webstack:canaryPercent = '0' is not valid; allowed: a number from "
+                             "0.1 to 100"),
+    ({"canaryBakeMinutes": "1500"}, "webstack:canaryBakeMinutes = '1500'"),
 ])
 def test_combinations_aws_would_reject_are_refused_before_any_resource(overrides, named):
     registered = []

@@ -59,6 +59,9 @@ def test_defaults_build_a_complete_mvp_settings_object():
     ("domain", "https://example.com", "a DNS name"),
     ("hostedZoneId", "example.com", "a Route 53 zone id"),
     ("wafRateLimit", "5", "from 10 to 2000000000"),
+    ("backupRetentionDays", "0", "from 1 to 3650"),
+    ("drRegion", "Tokyo", "an AWS region"),
+    ("drRegion", "ap-northeast-2", "a region other than the stack's aws:region"),
 ])
 def test_each_bad_value_names_its_key_value_and_what_is_allowed(key, value, allowed):
     message = problems_for(**{key: value})

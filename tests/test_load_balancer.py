@@ -92,8 +92,10 @@ def test_only_requests_with_cloudfronts_secret_header_are_forwarded_to_the_app(p
     assert condition["httpHeader"] == {"httpHeaderName": "X-Origin-Verify",
                                        "values": [origin_secret(plan).outputs["result"]]}
     [action] = rule.inputs["actions"]
-    assert (action["type"], action["targetGroupArn"]) == \
-        ("forward", plan.one(TARGET_GROUP).outputs["arn"])
+    # Both target groups, all weight on the primary (tests/test_rollout.py checks the weights).
+    assert action["type"] == "forward"
+    assert {g["arn"] for g in action["forward"]["targetGroups"]} == {
+        g.outputs["arn"] for g in plan.of_type(TARGET_GROUP)}
 
 
 @pytest.mark.parametrize("stack", SCALED)
@@ -122,7 +124,7 @@ def test_the_http_listener_only_redirects_to_https(plan_of, stack):
 @pytest.mark.parametrize("stack", SCALED)
 def test_the_target_group_checks_health_on_slash_health(plan_of, stack):
     plan = plan_of(stack)
-    group = plan.one(TARGET_GROUP).inputs
+    group = named(plan, TARGET_GROUP, "api-app").inputs
     assert (group["targetType"], group["protocol"], group["port"]) == ("ip", "HTTP", APP_PORT)
     assert group["vpcId"] == plan.one("aws:ec2/vpc:Vpc").id
     check = group["healthCheck"]

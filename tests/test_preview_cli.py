@@ -1,5 +1,6 @@
 """`python -m preview`: the tree, the counts and the outputs, for people and for machines."""
 import json
+import re
 import subprocess
 import sys
 
@@ -34,7 +35,7 @@ def test_text_shows_tree_counts_and_outputs(dev_json):
     assert "│  ├─ + aws:rds/instance:Instance  database-instance" in text
     assert f"Resources: {dev_json['total']} to create" in text
     assert "    1  aws:rds/instance:Instance" in text
-    assert f"  siteUrl           {dev_json['outputs']['siteUrl']}" in text
+    assert re.search(rf"^  siteUrl +{re.escape(dev_json['outputs']['siteUrl'])}$", text, re.M)
 
 
 def test_protected_resources_are_marked():
@@ -73,7 +74,7 @@ def test_policies_prints_the_tree_then_the_report_and_exits_1_on_a_mandatory_vio
     assert lines[group + 1].startswith("    fix: ")
     assert lines[group + 2].startswith(f"    - backend-ssh-0 ({INGRESS}): ")
     assert ADMIN_CIDR in lines[group + 2]
-    assert "[advisory] stateful-resources-protected (3)" in lines[group:]
+    assert any(line.startswith("[advisory] stateful-resources-protected (") for line in lines[group:])
     assert lines[-1].startswith("Policy check: 1 mandatory, ")
 
 

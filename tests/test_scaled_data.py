@@ -124,7 +124,7 @@ def test_the_replica_exports_its_logs_to_encrypted_groups_with_retention(prod_pl
     for log in ("postgresql", "upgrade"):
         group = groups[f"/aws/rds/instance/webstack-prod-postgres-replica-1/{log}"]
         assert group.inputs["retentionInDays"] == 90
-        assert group.inputs["kmsKeyId"] == prod_plan.one("aws:kms/key:Key").outputs["arn"]
+        assert group.inputs["kmsKeyId"] == named(prod_plan, "aws:kms/key:Key", "logs-key").outputs["arn"]
         assert group.urn in replica.dependencies
 
 

@@ -169,7 +169,7 @@ def test_flow_log_group_keeps_the_stacks_retention_and_is_encrypted(plan_of, sta
     group = named(plan, "aws:cloudwatch/logGroup:LogGroup", "network-flow-logs-group").inputs
     assert group["name"] == f"/webstack/{stack}/vpc-flow-logs"
     assert group["retentionInDays"] == days
-    assert group["kmsKeyId"] == plan.one("aws:kms/key:Key").outputs["arn"]
+    assert group["kmsKeyId"] == named(plan, "aws:kms/key:Key", "logs-key").outputs["arn"]
 
 
 @pytest.mark.parametrize("stack", ["staging", "prod"])

@@ -45,12 +45,13 @@ def test_instance_sits_in_a_public_subnet_behind_its_security_group_with_an_elas
 
 
 def test_instance_profile_grants_session_manager(dev_plan):
-    role = dev_plan.one("aws:iam/role:Role")
+    role = named(dev_plan, "aws:iam/role:Role", "backend-role")
     trust = json.loads(role.inputs["assumeRolePolicy"])
     assert trust["Statement"][0]["Principal"] == {"Service": "ec2.amazonaws.com"}
-    attachment = dev_plan.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-    assert attachment.inputs["policyArn"] == "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
-    assert attachment.inputs["role"] == role.outputs["name"]
+    attachments = [a for a in dev_plan.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                   if a.inputs["role"] == role.outputs["name"]]
+    assert [a.inputs["policyArn"] for a in attachments] == [
+        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]
     profile = dev_plan.one("aws:iam/instanceProfile:InstanceProfile")
     assert profile.inputs["role"] == role.outputs["name"]
     assert dev_plan.one(INSTANCE).inputs["iamInstanceProfile"] == profile.outputs["name"]

@@ -66,7 +66,7 @@ def test_the_container_logs_to_an_encrypted_group_with_the_stacks_retention(plan
     plan = plan_of(stack)
     group = named(plan, "aws:cloudwatch/logGroup:LogGroup", "app-logs").inputs
     assert group["retentionInDays"] == days
-    assert group["kmsKeyId"] == plan.one("aws:kms/key:Key").outputs["arn"]
+    assert group["kmsKeyId"] == named(plan, "aws:kms/key:Key", "logs-key").outputs["arn"]
     logging = container(plan)["logConfiguration"]
     assert logging["logDriver"] == "awslogs"
     assert logging["options"]["awslogs-group"] == group["name"]
@@ -150,9 +150,9 @@ def test_the_service_runs_the_task_on_fargate_behind_the_target_group(plan_of, s
     service = plan.one(SERVICE).inputs
     assert (service["launchType"], service["taskDefinition"], service["cluster"]) == \
         ("FARGATE", plan.one(TASK).outputs["arn"], plan.one(CLUSTER).outputs["arn"])
-    assert service["loadBalancers"] == [{
-        "targetGroupArn": plan.one("aws:lb/targetGroup:TargetGroup").outputs["arn"],
-        "containerName": "app", "containerPort": APP_PORT}]
+    [balancer] = service["loadBalancers"]
+    assert (balancer["targetGroupArn"], balancer["containerName"], balancer["containerPort"]) == (
+        named(plan, "aws:lb/targetGroup:TargetGroup", "api-app").outputs["arn"], "app", APP_PORT)
 
 
 @pytest.mark.parametrize("stack", SCALED)
@@ -214,7 +214,7 @@ def test_the_configured_app_port_runs_through_container_target_group_and_firewal
     app = container(plan)
     assert app["portMappings"] == [{"containerPort": 8080, "protocol": "tcp"}]
     assert "http://localhost:8080/health" in app["healthCheck"]["command"][1]
-    assert plan.one("aws:lb/targetGroup:TargetGroup").inputs["port"] == 8080
+    assert {g.inputs["port"] for g in plan.of_type("aws:lb/targetGroup:TargetGroup")} == {8080}
     assert plan.one(SERVICE).inputs["loadBalancers"][0]["containerPort"] == 8080
     [into_tasks] = ingress_of(plan, security_group(plan, "backend"))
     [out_of_alb] = egress_of(plan, security_group(plan, "edge"))

@@ -26,6 +26,18 @@ def test_pulumi_yaml_declares_each_setting_as_the_program_reads_it(setting):
         assert declared["default"] == setting.default
 
 
+# The only types the Pulumi CLI accepts in a project's config schema (its project.json).
+PULUMI_CONFIG_TYPES = {"string", "integer", "boolean", "array"}
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.key)
+def test_every_declared_type_is_one_the_pulumi_cli_accepts(setting):
+    declared = project_config()[setting.key]
+    assert declared["type"] in PULUMI_CONFIG_TYPES
+    if declared["type"] == "array":
+        assert declared["items"]["type"] in PULUMI_CONFIG_TYPES
+
+
 def test_pulumi_yaml_declares_nothing_the_program_ignores():
     declared = {k for k in project_config() if ":" not in k}
     assert declared == {s.key for s in SETTINGS}
