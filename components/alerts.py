@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import MonitoringSettings, SlackSettings
+from components.iam import account_administers_key, service_role
 
 US_EAST_1 = "us-east-1"
 # The Chatbot API answers only in us-east-2, us-west-2, eu-west-1 and ap-southeast-1; a channel
@@ -72,10 +73,7 @@ class Alerts(pulumi.ComponentResource):
     def _slack(self, name: str, slack: SlackSettings) -> None:
         """Chatbot posts both topics' messages in the channel; its role only reads CloudWatch."""
         child = pulumi.ResourceOptions(parent=self)
-        role = aws.iam.Role(f"{name}-chatbot-role", assume_role_policy=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                           "Principal": {"Service": "chatbot.amazonaws.com"}}]}), opts=child)
+        role = service_role(f"{name}-chatbot-role", "chatbot.amazonaws.com", self)
         aws.iam.RolePolicy(f"{name}-chatbot-read-cloudwatch", role=role.id, policy=json.dumps({
             "Version": "2012-10-17",
             "Statement": [{"Sid": "ReadAlarmsAndMetrics", "Effect": "Allow", "Resource": "*",
@@ -94,9 +92,7 @@ def key_policy(account_id: pulumi.Input[str], topic_arn: pulumi.Input[str]) -> p
     return pulumi.Output.json_dumps({
         "Version": "2012-10-17",
         "Statement": [
-            {"Sid": "AccountAdministers", "Effect": "Allow",
-             "Principal": {"AWS": pulumi.Output.concat("arn:aws:iam::", account_id, ":root")},
-             "Action": "kms:*", "Resource": "*"},
+            account_administers_key(account_id),
             {"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow",
              "Principal": {"Service": "cloudwatch.amazonaws.com"},
              "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",

@@ -11,6 +11,8 @@ from typing import Mapping, Optional
 import pulumi
 import pulumi_aws as aws
 
+from components.iam import allow_reading_secrets
+
 
 @dataclass(frozen=True)
 class AppConfigArgs:
@@ -30,11 +32,6 @@ class AppConfig(pulumi.ComponentResource):
                               opts=child)
             for key, value in args.values.items()
         ]
-        aws.iam.RolePolicy(f"{name}-read-secrets", role=args.reader_role_name,
-                           policy=pulumi.Output.json_dumps({
-                               "Version": "2012-10-17",
-                               "Statement": [{"Sid": "ReadAppSecrets", "Effect": "Allow",
-                                              "Action": "secretsmanager:GetSecretValue",
-                                              "Resource": list(args.secret_arns)}]}),
-                           opts=child)
+        allow_reading_secrets(f"{name}-read-secrets", args.reader_role_name, "ReadAppSecrets",
+                              args.secret_arns, parent=self)
         self.register_outputs({"parameterPath": args.parameter_path})

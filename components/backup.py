@@ -2,7 +2,6 @@
 optional copy of every backup to a vault in a second region for disaster recovery."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -10,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import BackupSettings
+from components.iam import service_role
 
 # 03:00 KST, after RDS's own backup window (02:00 KST) has finished.
 DAILY_SCHEDULE = "cron(0 18 * * ? *)"
@@ -59,10 +59,7 @@ class Backups(pulumi.ComponentResource):
 
     def _service_role(self, name: str) -> aws.iam.Role:
         child = pulumi.ResourceOptions(parent=self)
-        role = aws.iam.Role(f"{name}-role", assume_role_policy=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                           "Principal": {"Service": "backup.amazonaws.com"}}]}), opts=child)
+        role = service_role(f"{name}-role", "backup.amazonaws.com", self)
         for label, policy in (("backup", BACKUP_POLICY), ("restore", RESTORE_POLICY)):
             aws.iam.RolePolicyAttachment(f"{name}-role-{label}", role=role.name,
                                          policy_arn=policy, opts=child)

@@ -1,12 +1,13 @@
 """VPC flow logs: every accepted and rejected connection, kept in an encrypted log group."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
+
+from components.iam import service_role
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,7 @@ class FlowLogs(pulumi.ComponentResource):
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-group", name=f"/{args.name_prefix.replace('-', '/')}/vpc-flow-logs",
             retention_in_days=args.retention_days, kms_key_id=args.logs_key_arn, opts=child)
-        role = aws.iam.Role(f"{name}-role", assume_role_policy=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                           "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}}]}),
-            opts=child)
+        role = service_role(f"{name}-role", "vpc-flow-logs.amazonaws.com", self)
         aws.iam.RolePolicy(f"{name}-write", role=role.id, policy=pulumi.Output.json_dumps({
             "Version": "2012-10-17",
             "Statement": [{"Sid": "WriteFlowLogs", "Effect": "Allow",

@@ -7,6 +7,8 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from components.iam import account_administers_key
+
 
 @dataclass(frozen=True)
 class LogsKeyArgs:
@@ -34,9 +36,7 @@ def key_policy(region: str, account_id: pulumi.Input[str]) -> pulumi.Output[str]
     return pulumi.Output.json_dumps({
         "Version": "2012-10-17",
         "Statement": [
-            {"Sid": "AccountAdministers", "Effect": "Allow",
-             "Principal": {"AWS": pulumi.Output.concat("arn:aws:iam::", account_id, ":root")},
-             "Action": "kms:*", "Resource": "*"},
+            account_administers_key(account_id),
             {"Sid": "CloudWatchLogsUse", "Effect": "Allow",
              "Principal": {"Service": f"logs.{region}.amazonaws.com"},
              "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",

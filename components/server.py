@@ -1,7 +1,6 @@
 """The MVP backend: one EC2 instance running the app in Docker behind nginx, with an Elastic IP."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
@@ -13,6 +12,7 @@ import pulumi_aws as aws
 from components.config import ServerSettings
 from components.firewall import (ANYWHERE_IPV4, allow_all_egress, allow_from_cidrs,
                                  security_group)
+from components.iam import service_role
 
 BOOT_SCRIPT = Path(__file__).with_name("backend_boot.sh")
 PUBLIC_PORTS = (80, 443)
@@ -50,10 +50,7 @@ class Server(pulumi.ComponentResource):
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-app-logs", name=f"/{args.name_prefix.replace('-', '/')}/backend",
             retention_in_days=args.log_retention_days, kms_key_id=args.logs_key_arn, opts=child)
-        self.role = aws.iam.Role(f"{name}-role", assume_role_policy=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                           "Principal": {"Service": "ec2.amazonaws.com"}}]}), opts=child)
+        self.role = service_role(f"{name}-role", "ec2.amazonaws.com", self)
         aws.iam.RolePolicyAttachment(f"{name}-session-manager", role=self.role.name,
                                      policy_arn=SSM_CORE_POLICY, opts=child)
         account_id = aws.get_caller_identity_output(

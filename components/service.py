@@ -1,7 +1,6 @@
 """The app on ECS Fargate: cluster, task definition, service behind the ALB, and CPU auto scaling."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Sequence
 
@@ -9,9 +8,11 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import RolloutSettings, ServiceSettings
+from components.iam import allow_reading_secrets, service_role
 from components.load_balancer import HEALTH_CHECK_PATH, LoadBalancer
 
 CONTAINER_NAME = "app"
+ECS_TASKS = "ecs-tasks.amazonaws.com"
 EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 # Lets ECS move listener-rule weights and register tasks during blue/green, canary and linear.
 LOAD_BALANCER_INFRASTRUCTURE_POLICY = (
@@ -59,7 +60,7 @@ class Service(pulumi.ComponentResource):
             runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
                 operating_system_family="LINUX", cpu_architecture="X86_64"),
             execution_role_arn=self._execution_role(name, args).arn,
-            task_role_arn=_ecs_tasks_role(f"{name}-task-role", self).arn,
+            task_role_arn=service_role(f"{name}-task-role", ECS_TASKS, self).arn,
             container_definitions=container_definitions(args, self.log_group.name),
             opts=child)
         self.service = aws.ecs.Service(
@@ -99,11 +100,7 @@ class Service(pulumi.ComponentResource):
         load_balancer = args.load_balancer
         if args.rollout is None or not args.rollout.shifts_traffic:
             return None
-        role = aws.iam.Role(f"{name}-infrastructure-role", assume_role_policy=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                           "Principal": {"Service": "ecs.amazonaws.com"}}]}),
-            opts=pulumi.ResourceOptions(parent=self))
+        role = service_role(f"{name}-infrastructure-role", "ecs.amazonaws.com", self)
         aws.iam.RolePolicyAttachment(f"{name}-infrastructure-policy", role=role.name,
                                      policy_arn=LOAD_BALANCER_INFRASTRUCTURE_POLICY,
                                      opts=pulumi.ResourceOptions(parent=self))
@@ -113,18 +110,13 @@ class Service(pulumi.ComponentResource):
 
     def _execution_role(self, name: str, args: ServiceArgs) -> aws.iam.Role:
         """What ECS needs to start a task: pull the image, write logs, read the task's secrets."""
-        role = _ecs_tasks_role(f"{name}-execution-role", self)
+        role = service_role(f"{name}-execution-role", ECS_TASKS, self)
         child = pulumi.ResourceOptions(parent=self)
         aws.iam.RolePolicyAttachment(f"{name}-execution-policy", role=role.name,
                                      policy_arn=EXECUTION_POLICY, opts=child)
         if args.secret_arns:
-            aws.iam.RolePolicy(f"{name}-read-secrets", role=role.id,
-                               policy=pulumi.Output.json_dumps({
-                                   "Version": "2012-10-17",
-                                   "Statement": [{"Sid": "ReadTaskSecrets", "Effect": "Allow",
-                                                  "Action": "secretsmanager:GetSecretValue",
-                                                  "Resource": list(args.secret_arns)}]}),
-                               opts=child)
+            allow_reading_secrets(f"{name}-read-secrets", role.id, "ReadTaskSecrets",
+                                  args.secret_arns, parent=self)
         return role
 
     def _scale_on_cpu(self, name: str, settings: ServiceSettings) -> None:
@@ -161,14 +153,6 @@ def deployment_configuration(rollout: Optional[RolloutSettings]
             step_percent=rollout.linear_step_percent,
             step_bake_time_in_minutes=str(rollout.linear_bake_minutes))
             if rollout.strategy == "linear" else None))
-
-
-def _ecs_tasks_role(name: str, parent: pulumi.Resource) -> aws.iam.Role:
-    return aws.iam.Role(name, assume_role_policy=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                       "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]}),
-        opts=pulumi.ResourceOptions(parent=parent))
 
 
 def container_definitions(args: ServiceArgs, log_group: pulumi.Input[str]) -> pulumi.Output[str]:

@@ -1,0 +1,35 @@
+"""IAM pieces every component writes the same way: service roles, secret access, key admins."""
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+
+def service_role(name: str, service: str, parent: pulumi.Resource) -> aws.iam.Role:
+    """A role only the AWS service `service` (e.g. "ecs-tasks.amazonaws.com") may assume."""
+    return aws.iam.Role(name, assume_role_policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                       "Principal": {"Service": service}}]}),
+        opts=pulumi.ResourceOptions(parent=parent))
+
+
+def allow_reading_secrets(name: str, role: pulumi.Input[str], sid: str,
+                          secret_arns: Sequence[pulumi.Input[str]],
+                          parent: pulumi.Resource) -> aws.iam.RolePolicy:
+    """The role may read exactly these Secrets Manager secrets, nothing else."""
+    return aws.iam.RolePolicy(name, role=role, policy=pulumi.Output.json_dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": sid, "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+                       "Resource": list(secret_arns)}]}),
+        opts=pulumi.ResourceOptions(parent=parent))
+
+
+def account_administers_key(account_id: pulumi.Input[str]) -> dict:
+    """The KMS key policy statement that keeps the key manageable by the account's IAM."""
+    return {"Sid": "AccountAdministers", "Effect": "Allow",
+            "Principal": {"AWS": pulumi.Output.concat("arn:aws:iam::", account_id, ":root")},
+            "Action": "kms:*", "Resource": "*"}
