@@ -174,7 +174,8 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
                                          load_balancer.dns_name, load_balancer.alb.zone_id), opts)
 
     app_firewall = AppFirewall("app-firewall", AppFirewallArgs(
-        prefix, network.vpc_id, settings.service.port, load_balancer.security_group.id), opts)
+        prefix, network.vpc_id, settings.network.cidr, settings.service.port,
+        load_balancer.security_group.id), opts)
     database, cache = data_stores(settings, network, app_firewall.id, logs_key, opts)
     registry = Registry("registry", RegistryArgs(prefix), opts)
     service = Service("app", ServiceArgs(

@@ -14,7 +14,7 @@ import pulumi_aws as aws
 from components.monitored import (ALB, CLOUDFRONT, EC2, ECS, ELASTICACHE, RDS, LoadBalancerIds,
                                   Metric, MonitoredResources, alb_dimensions,
                                   cache_node_dimensions, cloudfront_dimensions, ec2_dimensions,
-                                  ecs_dimensions, rds_dimensions)
+                                  ecs_dimensions, rds_dimensions, target_group_dimensions)
 
 BREACHING, NOT_BREACHING, MISSING = "breaching", "notBreaching", "missing"
 COMPARISONS = {">": "GreaterThanThreshold", ">=": "GreaterThanOrEqualToThreshold",
@@ -76,6 +76,33 @@ def deployment_alarm_names(name_prefix: str) -> list[str]:
     return [f"{name_prefix}-{alarm}" for alarm in DEPLOYMENT_ALARMS]
 
 
+def worst_error_rate(load_balancer: LoadBalancerIds
+                     ) -> tuple[str, dict[str, Metric], dict[str, str]]:
+    """The 5XX rate of each target group, and of the load balancer's own 5XX, and the worst.
+
+    Per group because a canary's errors, diluted in the whole load balancer's traffic, would
+    stay under the threshold: at 5 % of the traffic, a canary failing every request is 5 %.
+    """
+    whole = alb_dimensions(load_balancer)
+    metrics = {"elb5xx": Metric(ALB, "HTTPCode_ELB_5XX_Count", whole, "Sum"),
+               "requests": Metric(ALB, "RequestCount", whole, "Sum")}
+    steps = {"rateelb": "100 * FILL(elb5xx, 0) / requests"}
+    for number, suffix in enumerate(load_balancer.target_group_arn_suffixes, start=1):
+        group = target_group_dimensions(load_balancer, suffix)
+        metrics[f"errors{number}"] = Metric(ALB, "HTTPCode_Target_5XX_Count", group, "Sum")
+        metrics[f"requests{number}"] = Metric(ALB, "RequestCount", group, "Sum")
+        steps[f"rate{number}"] = f"100 * FILL(errors{number}, 0) / requests{number}"
+    return f"MAX([{', '.join(steps)}])", metrics, steps
+
+
+def slowest_p95(load_balancer: LoadBalancerIds) -> tuple[str, dict[str, Metric]]:
+    """Each target group's p95 response time, and the slowest: a slow canary shows undiluted."""
+    metrics = {f"p95group{number}": Metric(ALB, "TargetResponseTime",
+                                           target_group_dimensions(load_balancer, suffix), "p95")
+               for number, suffix in enumerate(load_balancer.target_group_arn_suffixes, start=1)}
+    return f"MAX([{', '.join(metrics)}])", metrics
+
+
 class Alarms(pulumi.ComponentResource):
     def __init__(self, name: str, args: AlarmsArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("webstack:monitoring:Alarms", name, None, opts)
@@ -93,8 +120,6 @@ class Alarms(pulumi.ComponentResource):
         if watched.service is not None:
             self._service(ecs_dimensions(watched.service))
 
-        self.deployment_alarm_names = (deployment_alarm_names(args.name_prefix)
-                                       if watched.service is not None else [])
         self.names = [alarm.name for alarm in self.alarms]
         self.register_outputs({"alarmNames": self.names})
 
@@ -146,14 +171,13 @@ class Alarms(pulumi.ComponentResource):
         self._math_alarm("alb-5xx-count", "alb5xxCount", "API 5XX responses per minute (ALB and "
                          "targets)", errors, self._api_errors(dimensions))
         # Without requests there is no rate: no data, healthy (the count alarm sees 5XX anyway).
-        self._math_alarm("alb-5xx-rate", "alb5xxRatePercent", "API 5XX responses, % of requests",
-                         f"100 * ({errors}) / requests", {
-                             **self._api_errors(dimensions),
-                             "requests": Metric(ALB, "RequestCount", dimensions, "Sum")})
-        self._alarm("alb-p95-response-time", "targetResponseTimeP95Ms",
-                    "API p95 response time (ms)",
-                    Metric(ALB, "TargetResponseTime", dimensions, "p95"),
-                    to_metric_unit=lambda ms: ms / 1000)  # the metric is in seconds
+        self._math_alarm("alb-5xx-rate", "alb5xxRatePercent",
+                         "API 5XX responses, % of requests (the worst target group)",
+                         *worst_error_rate(load_balancer))
+        self._math_alarm("alb-p95-response-time", "targetResponseTimeP95Ms",
+                         "API p95 response time (s), the slowest target group",
+                         *slowest_p95(load_balancer),
+                         to_metric_unit=lambda ms: ms / 1000)  # the metric is in seconds
 
     def _service(self, dimensions: dict) -> None:
         self._alarm("ecs-cpu", "ecsCpuPercent", "App tasks' CPU %",
@@ -163,8 +187,7 @@ class Alarms(pulumi.ComponentResource):
 
     @staticmethod
     def _api_errors(dimensions: dict) -> dict[str, Metric]:
-        # By load balancer, not target group: it still holds when a blue/green deployment moves
-        # traffic to another target group.
+        """The API's 5XX: the targets' and the load balancer's own (502/503/504)."""
         return {"target5xx": Metric(ALB, "HTTPCode_Target_5XX_Count", dimensions, "Sum"),
                 "elb5xx": Metric(ALB, "HTTPCode_ELB_5XX_Count", dimensions, "Sum")}
 
@@ -181,16 +204,20 @@ class Alarms(pulumi.ComponentResource):
                        dimensions=dict(metric.dimensions), **statistic)
 
     def _math_alarm(self, label: str, threshold_name: str, title: str, expression: str,
-                    metrics: Mapping[str, Metric]) -> None:
+                    metrics: Mapping[str, Metric], steps: Mapping[str, str] = {}, *,
+                    to_metric_unit: Callable[[float], float] = lambda value: value) -> None:
+        """`expression` over `metrics`, through the intermediate expressions `steps` (id → math)."""
         period = RULES[threshold_name].period
         queries = [aws.cloudwatch.MetricAlarmMetricQueryArgs(
             id="result", expression=expression, label=title, return_data=True)]
+        queries += [aws.cloudwatch.MetricAlarmMetricQueryArgs(
+            id=step_id, expression=step, return_data=False) for step_id, step in steps.items()]
         queries += [aws.cloudwatch.MetricAlarmMetricQueryArgs(
             id=query_id, return_data=False, metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
                 namespace=metric.namespace, metric_name=metric.name,
                 dimensions=dict(metric.dimensions), stat=metric.statistic, period=period))
             for query_id, metric in metrics.items()]
-        self._register(label, threshold_name, title, lambda value: value, None, None,
+        self._register(label, threshold_name, title, to_metric_unit, None, None,
                        metric_queries=queries)
 
     def _register(self, label: str, threshold_name: str, title: str,

@@ -40,9 +40,11 @@ class Alerts(pulumi.ComponentResource):
         self._account_id = aws.get_caller_identity_output(
             opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         self.topic = self._topic(name, args.region, pulumi.ResourceOptions(parent=self))
-        self.us_east_1_topic = self._topic(
+        # A stack in us-east-1 has one topic: a second of the same name would be the same topic.
+        self.us_east_1_topic = self.topic if args.region == US_EAST_1 else self._topic(
             f"{name}-{US_EAST_1}", US_EAST_1,
             pulumi.ResourceOptions(parent=self, provider=args.us_east_1))
+        self.topics = list({id(topic): topic for topic in (self.topic, self.us_east_1_topic)}.values())
         if args.settings.slack:
             self._slack(name, args.settings.slack)
 
@@ -83,7 +85,7 @@ class Alerts(pulumi.ComponentResource):
             f"{name}-slack", configuration_name=f"{self._args.name_prefix}-alarms",
             region=CHATBOT_API_REGION, iam_role_arn=role.arn,
             slack_team_id=slack.team_id, slack_channel_id=slack.channel_id,
-            sns_topic_arns=[self.topic.arn, self.us_east_1_topic.arn],
+            sns_topic_arns=[topic.arn for topic in self.topics],
             guardrail_policy_arns=[CHATBOT_GUARDRAIL_POLICY], logging_level="ERROR", opts=child)
 
 

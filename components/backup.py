@@ -11,8 +11,9 @@ import pulumi_aws as aws
 from components.config import BackupSettings
 from components.iam import service_role
 
-# 03:00 KST, after RDS's own backup window (02:00 KST) has finished.
-DAILY_SCHEDULE = "cron(0 18 * * ? *)"
+# 05:00 KST: after RDS's own backup window (02:00-03:00 KST) and its Monday maintenance window
+# (03:30-04:30 KST), during which AWS Backup would not start a database backup.
+DAILY_SCHEDULE = "cron(0 20 * * ? *)"
 START_WINDOW_MINUTES = 60
 COMPLETION_WINDOW_MINUTES = 360
 BACKUP_POLICY = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"

@@ -9,6 +9,7 @@ import pulumi_aws as aws
 
 from components.config import DatabaseSettings
 from components.firewall import allow_from_group, security_group
+from components.logs_key import encrypted_log_group
 
 POSTGRES_PORT = 5432
 LOG_EXPORTS = ["postgresql", "upgrade"]
@@ -102,10 +103,8 @@ class Database(pulumi.ComponentResource):
                     args: DatabaseArgs) -> list[aws.cloudwatch.LogGroup]:
         """RDS would create these itself, without retention or encryption; owning them sets both."""
         return [
-            aws.cloudwatch.LogGroup(f"{name}-{log}-logs", name=f"/aws/rds/instance/{identifier}/{log}",
-                                    retention_in_days=args.log_retention_days,
-                                    kms_key_id=args.logs_key_arn,
-                                    opts=pulumi.ResourceOptions(parent=self))
+            encrypted_log_group(f"{name}-{log}-logs", f"/aws/rds/instance/{identifier}/{log}",
+                                args.log_retention_days, args.logs_key_arn, parent=self)
             for log in LOG_EXPORTS
         ]
 

@@ -8,6 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.iam import service_role
+from components.logs_key import encrypted_log_group, log_group_path
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,13 @@ class FlowLogs(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("webstack:network:FlowLogs", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.log_group = aws.cloudwatch.LogGroup(
-            f"{name}-group", name=f"/{args.name_prefix.replace('-', '/')}/vpc-flow-logs",
-            retention_in_days=args.retention_days, kms_key_id=args.logs_key_arn, opts=child)
-        role = service_role(f"{name}-role", "vpc-flow-logs.amazonaws.com", self)
+        self.log_group = encrypted_log_group(
+            f"{name}-group", log_group_path(args.name_prefix, "vpc-flow-logs"),
+            args.retention_days, args.logs_key_arn, parent=self)
+        account_id = aws.get_caller_identity_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        role = service_role(f"{name}-role", "vpc-flow-logs.amazonaws.com", self,
+                            source_account=account_id)
         aws.iam.RolePolicy(f"{name}-write", role=role.id, policy=pulumi.Output.json_dumps({
             "Version": "2012-10-17",
             "Statement": [{"Sid": "WriteFlowLogs", "Effect": "Allow",

@@ -1,19 +1,21 @@
 """IAM pieces every component writes the same way: service roles, secret access, key admins."""
 from __future__ import annotations
 
-import json
-from typing import Sequence
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
 
 
-def service_role(name: str, service: str, parent: pulumi.Resource) -> aws.iam.Role:
-    """A role only the AWS service `service` (e.g. "ecs-tasks.amazonaws.com") may assume."""
-    return aws.iam.Role(name, assume_role_policy=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                       "Principal": {"Service": service}}]}),
+def service_role(name: str, service: str, parent: pulumi.Resource,
+                 source_account: Optional[pulumi.Input[str]] = None) -> aws.iam.Role:
+    """A role only the AWS service `service` (e.g. "ecs-tasks.amazonaws.com") may assume; with
+    `source_account`, only on behalf of this account (no confused deputy)."""
+    statement = {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": service}}
+    if source_account is not None:
+        statement["Condition"] = {"StringEquals": {"aws:SourceAccount": source_account}}
+    return aws.iam.Role(name, assume_role_policy=pulumi.Output.json_dumps({
+        "Version": "2012-10-17", "Statement": [statement]}),
         opts=pulumi.ResourceOptions(parent=parent))
 
 

@@ -1,4 +1,5 @@
-"""The KMS key that encrypts the platform's CloudWatch log groups (rotated yearly)."""
+"""The KMS key that encrypts the platform's CloudWatch log groups (rotated yearly), and those
+log groups made one way everywhere."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,3 +47,16 @@ def key_policy(region: str, account_id: pulumi.Input[str]) -> pulumi.Output[str]
                  "arn:aws:logs:", region, ":", account_id, ":log-group:*")}}},
         ],
     })
+
+
+def log_group_path(name_prefix: str, leaf: str) -> str:
+    """The platform's own log groups: /webstack/<stack>/<leaf>."""
+    return f"/{name_prefix.replace('-', '/')}/{leaf}"
+
+
+def encrypted_log_group(name: str, group_name: str, retention_days: int,
+                        key_arn: pulumi.Input[str], parent: pulumi.Resource
+                        ) -> aws.cloudwatch.LogGroup:
+    """Every log group: encrypted with the logs key, kept `retention_days`, never forever."""
+    return aws.cloudwatch.LogGroup(name, name=group_name, retention_in_days=retention_days,
+                                   kms_key_id=key_arn, opts=pulumi.ResourceOptions(parent=parent))

@@ -13,6 +13,7 @@ from components.config import ServerSettings
 from components.firewall import (ANYWHERE_IPV4, allow_all_egress, allow_from_cidrs,
                                  security_group)
 from components.iam import service_role
+from components.logs_key import encrypted_log_group, log_group_path
 
 BOOT_SCRIPT = Path(__file__).with_name("backend_boot.sh")
 PUBLIC_PORTS = (80, 443)
@@ -47,9 +48,9 @@ class Server(pulumi.ComponentResource):
         settings = args.settings
 
         self.security_group = self._firewall(name, args)
-        self.log_group = aws.cloudwatch.LogGroup(
-            f"{name}-app-logs", name=f"/{args.name_prefix.replace('-', '/')}/backend",
-            retention_in_days=args.log_retention_days, kms_key_id=args.logs_key_arn, opts=child)
+        self.log_group = encrypted_log_group(
+            f"{name}-app-logs", log_group_path(args.name_prefix, "backend"),
+            args.log_retention_days, args.logs_key_arn, parent=self)
         self.role = service_role(f"{name}-role", "ec2.amazonaws.com", self)
         aws.iam.RolePolicyAttachment(f"{name}-session-manager", role=self.role.name,
                                      policy_arn=SSM_CORE_POLICY, opts=child)

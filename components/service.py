@@ -10,6 +10,7 @@ import pulumi_aws as aws
 from components.config import RolloutSettings, ServiceSettings
 from components.iam import allow_reading_secrets, service_role
 from components.load_balancer import HEALTH_CHECK_PATH, LoadBalancer
+from components.logs_key import encrypted_log_group, log_group_path
 
 CONTAINER_NAME = "app"
 ECS_TASKS = "ecs-tasks.amazonaws.com"
@@ -50,9 +51,9 @@ class Service(pulumi.ComponentResource):
             f"{name}-cluster", name=f"{args.name_prefix}-cluster",
             settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
             opts=child)
-        self.log_group = aws.cloudwatch.LogGroup(
-            f"{name}-logs", name=f"/{args.name_prefix.replace('-', '/')}/app",
-            retention_in_days=args.log_retention_days, kms_key_id=args.logs_key_arn, opts=child)
+        self.log_group = encrypted_log_group(
+            f"{name}-logs", log_group_path(args.name_prefix, "app"), args.log_retention_days,
+            args.logs_key_arn, parent=self)
         self.task_definition = aws.ecs.TaskDefinition(
             f"{name}-task", family=f"{args.name_prefix}-app",
             requires_compatibilities=["FARGATE"], network_mode="awsvpc",
@@ -84,9 +85,11 @@ class Service(pulumi.ComponentResource):
                     if args.deployment_alarm_names else None),
             deployment_minimum_healthy_percent=100, deployment_maximum_percent=200,
             propagate_tags="SERVICE", enable_ecs_managed_tags=True,
-            enable_execute_command=False, wait_for_steady_state=False,
-            # Auto scaling owns the task count once the service exists.
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCount"],
+            enable_execute_command=False,
+            # `pulumi up` ends when the rollout has (the canary and bakes included), so CI records
+            # the deployment's real outcome; a rolled-back deployment fails the update.
+            wait_for_steady_state=True,
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignored_by_pulumi(args.rollout),
                                         depends_on=[args.load_balancer.forward_rule]))
         self._scale_on_cpu(name, settings)
 
@@ -137,6 +140,13 @@ class Service(pulumi.ComponentResource):
                 scale_in_cooldown=SCALING_COOLDOWN_SECONDS,
                 scale_out_cooldown=SCALING_COOLDOWN_SECONDS),
             opts=child)
+
+
+def ignored_by_pulumi(rollout: Optional[RolloutSettings]) -> list[str]:
+    """What others own once the service exists: auto scaling the task count and, when traffic
+    shifts, ECS the target groups (each deployment swaps the primary and the alternate)."""
+    shifting = rollout is not None and rollout.shifts_traffic
+    return ["desiredCount", *(["loadBalancers"] if shifting else [])]
 
 
 def deployment_configuration(rollout: Optional[RolloutSettings]

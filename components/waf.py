@@ -21,6 +21,11 @@ MANAGED_RULE_GROUPS = (
 )
 
 
+# Rules counted (logged in metrics), not blocking: the common set's 8 KB body limit would refuse
+# the API's larger JSON and upload requests.
+COUNTED_RULES = {"AWSManagedRulesCommonRuleSet": ("SizeRestrictions_BODY",)}
+
+
 @dataclass(frozen=True)
 class WafArgs:
     name_prefix: str
@@ -59,11 +64,16 @@ def rate_limit_rule(limit: int) -> aws.wafv2.WebAclRuleArgs:
 
 
 def managed_rule(group: str, priority: int) -> aws.wafv2.WebAclRuleArgs:
-    """An AWS managed rule group, its own actions (block) kept: override_action none."""
+    """An AWS managed rule group, its own actions (block) kept but for COUNTED_RULES."""
     return aws.wafv2.WebAclRuleArgs(
         name=group, priority=priority,
         override_action=aws.wafv2.WebAclRuleOverrideActionArgs(none={}),
         statement=aws.wafv2.WebAclRuleStatementArgs(
             managed_rule_group_statement=aws.wafv2.WebAclRuleStatementManagedRuleGroupStatementArgs(
-                vendor_name="AWS", name=group)),
+                vendor_name="AWS", name=group,
+                rule_action_overrides=[
+                    aws.wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs(
+                        name=rule, action_to_use=aws.wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseArgs(
+                            count={}))
+                    for rule in COUNTED_RULES.get(group, ())] or None)),
         visibility_config=visibility(group))

@@ -4,7 +4,7 @@
         --status succeeded [--actor alice]
     python -m ops.deployments list --table T --stack prod [--limit 10]
 
-Run by CI after `pulumi up` (see .github/workflows/main.yml). Items expire after 90 days through
+Run by CI after every `pulumi up` (see .github/workflows/pulumi.yml). Items expire after 90 days through
 the table's TTL attribute (seed 003).
 """
 from __future__ import annotations

@@ -157,6 +157,8 @@ class WebstackMocks(pulumi.runtime.Mocks):
             return f"arn:aws:wafv2:{region}:{ACCOUNT_ID}:global/webacl/{state.get('name', name)}/{resource_id}"
         if typ == "aws:acm/certificate:Certificate":
             return f"arn:aws:acm:{region}:{ACCOUNT_ID}:certificate/{_digits(name, 32)}"
+        if typ.startswith("aws:lb/"):  # listeners and their rules
+            return f"arn:aws:elasticloadbalancing:{region}:{ACCOUNT_ID}:{typ.split(':')[-1].lower()}/{resource_id}"
         return f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{resource_id}"
 
     def _elb_arn_suffix(self, typ: str, name: str, state: dict) -> str:

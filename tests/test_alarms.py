@@ -23,13 +23,13 @@ BACKEND = {
     "backend-cpu": ("AWS/EC2", "CPUUtilization", "Average", 80, GT, 300, 3, "missing"),
 }
 APP = {
-    "alb-p95-response-time": ("AWS/ApplicationELB", "TargetResponseTime", "p95", 1.0, GT, 60, 3,
-                              "notBreaching"),
     "ecs-cpu": ("AWS/ECS", "CPUUtilization", "Average", 80, GT, 60, 3, "missing"),
     "ecs-memory": ("AWS/ECS", "MemoryUtilization", "Average", 85, GT, 60, 3, "missing"),
 }
-# label → (threshold, comparison, periods): the API's 5XX, counted and as a rate of requests.
-API_ERRORS = {"alb-5xx-count": (1, GE, 5), "alb-5xx-rate": (5, GT, 3)}
+# label → (threshold, comparison, periods): metric-math alarms on the API (5XX count and rate,
+# p95 response time in seconds), missing data not breaching.
+API_ERRORS = {"alb-5xx-count": (1, GE, 5), "alb-5xx-rate": (5, GT, 3),
+              "alb-p95-response-time": (1.0, GT, 3)}
 
 
 def postgres(label, storage_gib, memory_mib=256, connections=64):
@@ -96,34 +96,73 @@ def test_each_alarm_watches_its_metric_with_its_threshold_periods_and_missing_da
         assert alarm["treatMissingData"] == missing, label
 
 
+def queries(alarm: dict) -> tuple[str, dict, dict]:
+    """The alarm's result expression, its metrics by id, its intermediate expressions by id."""
+    [result] = [q for q in alarm["metricQueries"] if q.get("returnData")]
+    metrics = {q["id"]: q["metric"] for q in alarm["metricQueries"] if "metric" in q}
+    steps = {q["id"]: q["expression"] for q in alarm["metricQueries"]
+             if "expression" in q and not q.get("returnData")}
+    return result["expression"], metrics, steps
+
+
+def target_groups(plan) -> list[str]:
+    return [g.outputs["arnSuffix"] for g in plan.of_type("aws:lb/targetGroup:TargetGroup")]
+
+
 @pytest.mark.parametrize("stack", ["staging", "prod"])
-def test_the_api_5xx_alarms_add_the_apps_and_the_load_balancers_errors(plan_of, stack):
+def test_the_api_alarms_watch_metrics_of_this_load_balancer_and_its_target_groups(plan_of, stack):
     plan = plan_of(stack)
     suffix = plan.one("aws:lb/loadBalancer:LoadBalancer").outputs["arnSuffix"]
+    allowed = [{"LoadBalancer": suffix}] + [{"LoadBalancer": suffix, "TargetGroup": group}
+                                            for group in target_groups(plan)]
     for label, (threshold, comparison, periods) in API_ERRORS.items():
         alarm = alarms(plan)[label].inputs
         assert (alarm["threshold"], alarm["comparisonOperator"]) == (threshold, comparison)
         assert alarm["evaluationPeriods"] == alarm["datapointsToAlarm"] == periods
         assert alarm["treatMissingData"] == "notBreaching"
-        [result] = [q for q in alarm["metricQueries"] if q.get("returnData")]
-        metrics = {q["id"]: q["metric"] for q in alarm["metricQueries"] if "metric" in q}
-        assert {m["metricName"] for m in metrics.values()} >= {"HTTPCode_Target_5XX_Count",
-                                                              "HTTPCode_ELB_5XX_Count"}
+        expression, metrics, steps = queries(alarm)
         for metric in metrics.values():
             assert metric["namespace"] == "AWS/ApplicationELB"
-            assert metric["dimensions"] == {"LoadBalancer": suffix}
-            assert (metric["stat"], metric["period"]) == ("Sum", 60)
-        assert all(query_id in result["expression"] for query_id in metrics)
+            assert metric["dimensions"] in allowed
+            assert metric["period"] == 60
+        used = expression + " ".join(steps.values())
+        assert all(query_id in used for query_id in {**metrics, **steps}), label
 
 
 @pytest.mark.parametrize("stack", ["staging", "prod"])
-def test_the_5xx_rate_divides_by_the_requests(plan_of, stack):
-    rate = alarms(plan_of(stack))["alb-5xx-rate"].inputs
-    metrics = {q["id"]: q["metric"]["metricName"] for q in rate["metricQueries"] if "metric" in q}
-    [requests] = [query_id for query_id, name in metrics.items() if name == "RequestCount"]
-    [result] = [q for q in rate["metricQueries"] if q.get("returnData")]
-    assert result["expression"].startswith("100 * (")
-    assert result["expression"].endswith(f") / {requests}")
+def test_the_5xx_count_adds_the_apps_and_the_load_balancers_errors(plan_of, stack):
+    expression, metrics, _ = queries(alarms(plan_of(stack))["alb-5xx-count"].inputs)
+    assert sorted(m["metricName"] for m in metrics.values()) == [
+        "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count"]
+    assert all(m["stat"] == "Sum" for m in metrics.values())
+    assert expression == "FILL(target5xx, 0) + FILL(elb5xx, 0)"
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_the_5xx_rate_is_the_worst_of_each_target_group_and_the_load_balancers_own(plan_of, stack):
+    """A canary at 5 % failing every request would be 5 % of the whole: per group it is 100 %."""
+    plan = plan_of(stack)
+    expression, metrics, steps = queries(alarms(plan)["alb-5xx-rate"].inputs)
+    assert expression == f"MAX([{', '.join(steps)}])"
+    by_group = {}
+    for step in steps.values():
+        errors, requests = step.removeprefix("100 * FILL(").split(", 0) / ")
+        assert metrics[errors]["dimensions"] == metrics[requests]["dimensions"]
+        assert metrics[requests]["metricName"] == "RequestCount"
+        by_group[metrics[errors]["dimensions"].get("TargetGroup")] = metrics[errors]["metricName"]
+    assert by_group == {None: "HTTPCode_ELB_5XX_Count",
+                        **{group: "HTTPCode_Target_5XX_Count" for group in target_groups(plan)}}
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_the_p95_is_the_slowest_target_groups(plan_of, stack):
+    plan = plan_of(stack)
+    expression, metrics, _ = queries(alarms(plan)["alb-p95-response-time"].inputs)
+    assert expression == f"MAX([{', '.join(metrics)}])"
+    assert sorted(m["dimensions"]["TargetGroup"] for m in metrics.values()) == sorted(
+        target_groups(plan))
+    assert {(m["metricName"], m["stat"]) for m in metrics.values()} == {("TargetResponseTime",
+                                                                         "p95")}
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -158,8 +197,6 @@ def test_the_backends_alarms_measure_its_instance(dev_plan):
 def test_the_apps_alarms_measure_its_load_balancer_and_service(plan_of, stack):
     plan = plan_of(stack)
     found = alarms(plan)
-    assert found["alb-p95-response-time"].inputs["dimensions"] == {
-        "LoadBalancer": plan.one("aws:lb/loadBalancer:LoadBalancer").outputs["arnSuffix"]}
     service = {"ClusterName": plan.one("aws:ecs/cluster:Cluster").inputs["name"],
                "ServiceName": plan.one("aws:ecs/service:Service").inputs["name"]}
     for label in ("ecs-cpu", "ecs-memory"):
@@ -256,7 +293,8 @@ def test_the_deployment_alarms_are_the_services_error_latency_cpu_and_memory_ala
     names = deployment_alarm_names(f"webstack-{stack}")
     assert [(by_name[n].get("metricName"), by_name[n]["threshold"]) for n in names] == [
         (None, 5),  # the 5XX rate, % of requests (metric math)
-        ("TargetResponseTime", 1.0), ("CPUUtilization", 80), ("MemoryUtilization", 85)]
+        (None, 1.0),  # the p95 response time, seconds (metric math)
+        ("CPUUtilization", 80), ("MemoryUtilization", 85)]
     assert {by_name[n]["comparisonOperator"] for n in names} == {GT}
 
 

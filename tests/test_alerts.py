@@ -155,3 +155,10 @@ def test_bad_delivery_settings_are_refused_naming_key_value_and_what_is_allowed(
         run_preview("dev", overrides={key: value, **others})
     assert f"webstack:{key} = {value!r} is not valid; allowed: " in str(caught.value)
     assert allowed in str(caught.value)
+
+
+def test_a_stack_in_us_east_1_has_a_single_alarm_topic_and_key():
+    plan = run_preview("dev", overrides={"aws:region": "us-east-1"})
+    assert len(plan.of_type("aws:sns/topic:Topic")) == 1
+    aliases = [a.inputs["name"] for a in plan.of_type("aws:kms/alias:Alias")]
+    assert len(aliases) == len(set(aliases))

@@ -19,7 +19,7 @@ def dr_plan():
 @pytest.mark.parametrize("stack, days", [("dev", 7), ("staging", 7), ("prod", 30)])
 def test_backups_are_daily_and_kept_as_configured(plan_of, stack, days):
     rule, = plan_of(stack).one(PLAN).inputs["rules"]
-    assert rule["schedule"] == "cron(0 18 * * ? *)"  # 03:00 KST, after RDS's own window
+    assert rule["schedule"] == "cron(0 20 * * ? *)"  # 05:00 KST: after RDS's windows
     assert rule["lifecycle"]["deleteAfter"] == days
     assert rule["targetVaultName"] == "webstack-%s-backups" % stack
     assert "copyActions" not in rule
@@ -77,3 +77,16 @@ def test_a_dr_region_gets_a_protected_vault_there_and_a_copy_of_every_backup(dr_
 
 def test_the_vault_name_is_a_stack_output(prod_plan):
     assert prod_plan.outputs["backupVaultName"] == prod_plan.one(VAULT).inputs["name"]
+
+
+def test_the_daily_backup_window_clears_rds_backup_and_maintenance_windows(prod_plan):
+    """AWS Backup does not start a database backup during its maintenance window."""
+    database = named(prod_plan, RDS, "database-instance").inputs
+    rule = prod_plan.one(PLAN).inputs["rules"][0]
+    start_hour = int(rule["schedule"].split()[1])  # cron(minute hour …), UTC
+    end_hour = start_hour + rule["startWindow"] / 60
+    maintenance = database["maintenanceWindow"]  # ddd:HH:MM-ddd:HH:MM
+    backup = database["backupWindow"]  # HH:MM-HH:MM
+    busy = [(int(maintenance[4:6]), int(maintenance[-5:-3]) + 1), (int(backup[:2]), int(backup[6:8]))]
+    for busy_start, busy_end in busy:
+        assert end_hour <= busy_start or start_hour >= busy_end

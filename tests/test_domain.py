@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 
+from policies.offline import evaluate, load_pack_config
 from preview.engine import REPO_ROOT, run_preview
 from tests.support import ingress_of, named, security_group
 
@@ -181,3 +182,10 @@ def test_without_a_domain_cloudfront_serves_its_own_certificate_and_name(no_doma
 def test_without_a_domain_the_waf_still_guards_cloudfront(no_domain_plan):
     acl = no_domain_plan.one("aws:wafv2/webAcl:WebAcl")
     assert no_domain_plan.one(DISTRIBUTION).inputs["webAclId"] == acl.outputs["arn"]
+
+
+def test_without_a_domain_the_policy_pack_names_the_clear_text_hop(no_domain_plan):
+    """Documented: CloudFront → ALB is then HTTP, which the pack refuses until a domain is set."""
+    violations = evaluate(no_domain_plan, load_pack_config("staging"))
+    assert {v.policy for v in violations if v.mandatory} == {
+        "alb-listener-https", "alb-http-listener-rules-redirect", "cloudfront-origin-https"}

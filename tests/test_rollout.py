@@ -129,7 +129,19 @@ def test_the_seeds_rollback_alarms_roll_a_failing_deployment_back(plan_of, stack
     service = plan.one(SERVICE).inputs
     assert service["alarms"]["enable"] is True and service["alarms"]["rollback"] is True
     alarms = {a.inputs["name"]: a.inputs for a in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
-    watched = {name: alarms[name] for name in service["alarms"]["alarmNames"]}  # all in the plan
-    assert {(a.get("metricName") or "rate", a["threshold"]) for a in watched.values()} == {
-        ("rate", 5), ("TargetResponseTime", 1), ("CPUUtilization", 80),
-        ("MemoryUtilization", 85)}
+    prefix = f"webstack-{stack}-"
+    thresholds = {name.removeprefix(prefix): alarms[name]["threshold"]  # each one in the plan
+                  for name in service["alarms"]["alarmNames"]}
+    # seed 004: error rate > 5 %, p95 > 1000 ms (the metric is in seconds), CPU > 80 %, memory > 85 %
+    assert thresholds == {"alb-5xx-rate": 5, "alb-p95-response-time": 1.0, "ecs-cpu": 80,
+                          "ecs-memory": 85}
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_pulumi_leaves_the_target_groups_to_ecs_when_traffic_shifts(plan_of, stack):
+    """Each blue/green, canary or linear deployment swaps the primary and the alternate group."""
+    assert set(plan_of(stack).one(SERVICE).ignore_changes) == {"desiredCount", "loadBalancers"}
+
+
+def test_a_rolling_service_keeps_its_target_group_under_pulumi(rolling_plan):
+    assert rolling_plan.one(SERVICE).ignore_changes == ("desiredCount",)

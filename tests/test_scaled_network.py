@@ -186,3 +186,10 @@ def test_flow_log_role_is_for_the_flow_log_service_and_writes_only_its_group(pla
     assert statement["Effect"] == "Allow"
     assert sorted(statement["Resource"]) == [group_arn, group_arn + ":*"]
     assert all(action.startswith("logs:") for action in statement["Action"])
+
+
+def test_only_this_accounts_flow_logs_may_use_the_flow_log_role(prod_plan):
+    role = next(r for r in prod_plan.of_type("aws:iam/role:Role")
+                if "vpc-flow-logs.amazonaws.com" in r.inputs["assumeRolePolicy"])
+    [statement] = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}

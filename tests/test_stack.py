@@ -51,7 +51,7 @@ STAGING_RESOURCES = {
     "aws:ec2/routeTable:RouteTable": 4, "aws:ec2/route:Route": 3,
     "aws:ec2/routeTableAssociation:RouteTableAssociation": 6,
     "aws:ec2/vpcEndpoint:VpcEndpoint": 1, "aws:ec2/flowLog:FlowLog": 1,
-    "aws:ec2/securityGroup:SecurityGroup": 4, INGRESS: 4, EGRESS: 2,
+    "aws:ec2/securityGroup:SecurityGroup": 4, INGRESS: 4, EGRESS: 4,
     "aws:s3/bucket:Bucket": 2, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 2,
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,

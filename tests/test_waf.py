@@ -58,9 +58,15 @@ def test_the_four_aws_managed_groups_apply_with_their_own_block_actions(plan_of,
     managed = {name: rule for name, rule in rules.items() if "managedRuleGroupStatement" in rule["statement"]}
     assert set(managed) == MANAGED_GROUPS
     for name, rule in managed.items():
-        assert rule["statement"]["managedRuleGroupStatement"] == {"vendorName": "AWS", "name": name}
+        statement = rule["statement"]["managedRuleGroupStatement"]
+        assert (statement["vendorName"], statement["name"]) == ("AWS", name)
         # "count" here would turn a group into monitoring only.
         assert rule["overrideAction"] == {"none": {}}
+        counted = [o["name"] for o in statement.get("ruleActionOverrides", [])
+                   if o["actionToUse"] == {"count": {}}]
+        assert counted == (["SizeRestrictions_BODY"] if name == "AWSManagedRulesCommonRuleSet"
+                           else []), name
+        assert len(statement.get("ruleActionOverrides", [])) == len(counted)
 
 
 @pytest.mark.parametrize("stack", SCALED)
