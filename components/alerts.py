@@ -14,8 +14,8 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from components.config import MonitoringSettings, SlackSettings
 from components.iam import account_administers_key, service_role
+from components.settings import MonitoringSettings, SlackSettings
 
 US_EAST_1 = "us-east-1"
 # The Chatbot API answers only in us-east-2, us-west-2, eu-west-1 and ap-southeast-1; a channel

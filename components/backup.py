@@ -8,8 +8,8 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
-from components.config import BackupSettings
 from components.iam import service_role
+from components.settings import BackupSettings
 
 # 05:00 KST: after RDS's own backup window (02:00-03:00 KST) and its Monday maintenance window
 # (03:30-04:30 KST), during which AWS Backup would not start a database backup.

@@ -8,8 +8,8 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from components.config import CacheSettings
 from components.firewall import allow_from_group, security_group
+from components.settings import CacheSettings
 
 REDIS_PORT = 6379
 # UTC: snapshots at 01:00 KST, maintenance afterwards; the two windows must not overlap.

@@ -1,61 +1,33 @@
-"""The stack configuration model: every key webstack reads, its type, default and rules.
+"""The stack configuration: every key webstack reads, its type, default and rule, and the parser.
 
 Only `__main__.py` touches `pulumi.Config`; it hands the raw strings to `parse_settings`, which
-returns typed, validated settings or raises one `ConfigError` listing every bad key — before a
-single resource is registered.
+returns typed, validated settings (components/settings.py) or raises one `ConfigError` listing
+every bad key — before a single resource is registered. What each key allows lives in
+components/config_rules.py.
 """
 from __future__ import annotations
 
-import ipaddress
 import json
-import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 from pulumi import RunError
 
+from components.config_rules import (ALARM_THRESHOLDS, CLOUDFRONT_PRICE_CLASSES,
+                                     DEPLOYMENT_STRATEGIES, EC2_FAMILIES, ELASTICACHE_FAMILIES,
+                                     FARGATE_MEMORY, LOG_RETENTION_DAYS, MAX_BAKE_MINUTES,
+                                     RDS_POSTGRES_FAMILIES, alarm_thresholds, aws_region,
+                                     cidr_list, container_image, db_username, decimal_in,
+                                     domain_name, email_list, engine_version, hosted_zone_id,
+                                     identifier, in_range, instance_type, object_of_numbers,
+                                     one_of, slack_id, vpc_cidr)
+from components.settings import (BackupSettings, CacheSettings, DatabaseSettings, DomainSettings,
+                                 EdgeSettings, MonitoringSettings, NetworkSettings,
+                                 RolloutSettings, ServerSettings, ServiceSettings, SlackSettings,
+                                 StackSettings)
+
 PROJECT = "webstack"
 TIERS = ("mvp", "scaled")
-
-# CloudWatch Logs accepts only these retention periods (days).
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
-                      1827, 2192, 2557, 2922, 3288, 3653)
-CLOUDFRONT_PRICE_CLASSES = ("PriceClass_All", "PriceClass_200", "PriceClass_100")
-
-EC2_FAMILIES = ("t3", "t3a", "t4g", "m5", "m6i", "m6a", "m6g", "m7i", "m7g", "c5", "c6i", "c6g",
-                "c7i", "c7g", "r5", "r6i", "r6g", "r7i", "r7g")
-RDS_POSTGRES_FAMILIES = ("t3", "t4g", "m5", "m6i", "m6g", "m7i", "m7g", "r5", "r6i", "r6g", "r7i",
-                         "r7g")
-ELASTICACHE_FAMILIES = ("t3", "t4g", "m5", "m6g", "m7g", "r5", "r6g", "r7g")
-_SIZE = r"(nano|micro|small|medium|large|\d*xlarge|metal)"
-_IDENTIFIER = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]{0,62}$")
-_DOMAIN = re.compile(r"^(?=.{4,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-DEPLOYMENT_STRATEGIES = ("rolling", "blue_green", "canary", "linear")
-MAX_BAKE_MINUTES = 1440  # ECS's limit on every bake time
-# Fargate's CPU units → the memory sizes (MiB) it accepts with them.
-FARGATE_MEMORY = {
-    256: (512, 1024, 2048),
-    512: tuple(range(1024, 4097, 1024)),
-    1024: tuple(range(2048, 8193, 1024)),
-    2048: tuple(range(4096, 16385, 1024)),
-    4096: tuple(range(8192, 30721, 1024)),
-    8192: tuple(range(16384, 61441, 4096)),
-    16384: tuple(range(32768, 122881, 8192)),
-}
-# PostgreSQL and RDS reserve these as master user names.
-RESERVED_DB_USERNAMES = ("postgres", "rdsadmin", "rdsrepladmin", "admin", "root")
-# Each alarm's default threshold (the seeds' where they give one), in the unit its name ends with;
-# `alarmThresholds` overrides them per stack. Which alarms a stack gets depends on its tier.
-ALARM_THRESHOLDS = {
-    "alb5xxCount": 1, "alb5xxRatePercent": 5, "targetResponseTimeP95Ms": 1000,
-    "ecsCpuPercent": 80, "ecsMemoryPercent": 85,
-    "ec2StatusCheckFailed": 1, "ec2CpuPercent": 80,
-    "rdsCpuPercent": 80, "rdsFreeStoragePercent": 10, "rdsFreeableMemoryMiB": 256,
-    "rdsConnections": 64,
-    "redisEngineCpuPercent": 80, "redisMemoryPercent": 80, "redisEvictions": 0,
-    "cloudfront5xxRatePercent": 5,
-}
-_EMAIL = re.compile(r"^[^@\s]+@([a-zA-Z0-9-]+\.)+[a-zA-Z]{2,63}$")
 
 
 class ConfigError(RunError):
@@ -85,130 +57,6 @@ class Setting:
     rule: Optional[Callable[[Any], Optional[str]]] = None  # returns what is allowed, or None if ok
     # Reads a structured value the key keeps as text (the CLI's schema has no object type).
     parse: Optional[Callable[[Any], Any]] = None
-
-
-# ---- rules: each returns None when the value is allowed, else a description of what is ----
-
-def one_of(*allowed: Any) -> Callable[[Any], Optional[str]]:
-    return lambda v: None if v in allowed else "one of " + ", ".join(map(str, allowed))
-
-
-def in_range(low: int, high: int) -> Callable[[int], Optional[str]]:
-    return lambda v: None if low <= v <= high else f"an integer from {low} to {high}"
-
-
-def vpc_cidr(value: str) -> Optional[str]:
-    allowed = "an IPv4 network in CIDR form with a prefix from /16 to /22, e.g. 10.0.0.0/16"
-    try:
-        network = ipaddress.IPv4Network(value, strict=True)
-    except ValueError:
-        return allowed
-    return None if 16 <= network.prefixlen <= 22 else allowed
-
-
-def cidr_list(values: list) -> Optional[str]:
-    allowed = "a list of IPv4 CIDRs narrower than the whole internet, e.g. [\"203.0.113.7/32\"]"
-    for value in values:
-        try:
-            network = ipaddress.IPv4Network(str(value), strict=True)
-        except ValueError:
-            return allowed
-        if network.prefixlen == 0:
-            return allowed
-    return None
-
-
-def instance_type(prefix: str, families: Sequence[str]) -> Callable[[str], Optional[str]]:
-    pattern = re.compile(rf"^{re.escape(prefix)}([a-z0-9]+)\.{_SIZE}$")
-    allowed = f"'{prefix}<family>.<size>' with a family of " + ", ".join(families)
-
-    def rule(value: str) -> Optional[str]:
-        match = pattern.match(value)
-        return None if match and match.group(1) in families else allowed
-
-    return rule
-
-
-def identifier(value: str) -> Optional[str]:
-    return None if _IDENTIFIER.match(value) else "a letter followed by up to 62 letters, digits or _"
-
-
-def db_username(value: str) -> Optional[str]:
-    if value.lower() in RESERVED_DB_USERNAMES:
-        return "a name other than the reserved " + ", ".join(RESERVED_DB_USERNAMES)
-    return identifier(value)
-
-
-def container_image(value: str) -> Optional[str]:
-    ok = re.match(r"^[a-z0-9][a-z0-9.\-_/:@]*$", value) and " " not in value
-    return None if ok else "a container image reference such as public.ecr.aws/nginx/nginx:stable"
-
-
-def engine_version(value: str) -> Optional[str]:
-    return None if re.match(r"^\d+(\.\d+)?$", value) else "a version such as 16 or 16.4"
-
-
-def decimal_in(low: float, high: float) -> Callable[[str], Optional[str]]:
-    allowed = f"a number from {low:g} to {high:g}"
-
-    def rule(value: str) -> Optional[str]:
-        try:
-            number = float(value)
-        except ValueError:
-            return allowed
-        return None if low <= number <= high else allowed
-
-    return rule
-
-
-def aws_region(value: str) -> Optional[str]:
-    return None if re.match(r"^[a-z]{2}(-gov)?-[a-z]+-\d$", value) else "an AWS region such as ap-northeast-1"
-
-
-def domain_name(value: str) -> Optional[str]:
-    return None if _DOMAIN.match(value) else "a DNS name such as www.example.com (lower case)"
-
-
-def hosted_zone_id(value: str) -> Optional[str]:
-    return None if re.match(r"^Z[A-Z0-9]{4,31}$", value) else "a Route 53 zone id such as Z0123456789ABCDEFGHIJ"
-
-
-def email_list(values: list) -> Optional[str]:
-    allowed = 'a list of distinct e-mail addresses, e.g. ["oncall@example.com"]'
-    if not all(_EMAIL.match(v) for v in values):
-        return allowed
-    return None if len({v.lower() for v in values}) == len(values) else allowed
-
-
-def slack_id(kind: str, example: str) -> Callable[[str], Optional[str]]:
-    # AWS Chatbot's patterns: workspace ids are upper-case letters and digits, channels alphanumeric.
-    pattern = re.compile(r"^[0-9A-Z]{1,255}$" if kind == "workspace" else r"^[A-Za-z0-9]{1,255}$")
-    return lambda v: None if pattern.match(v) else f"a Slack {kind} id such as {example}"
-
-
-def object_of_numbers(raw: Any) -> dict:
-    allowed = 'a JSON object of names to numbers, e.g. {"rdsConnections": 150}'
-    try:
-        value = json.loads(raw) if isinstance(raw, str) else raw
-    except json.JSONDecodeError:
-        raise ValueError(allowed) from None
-    numbers = isinstance(value, dict) and all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values())
-    if not numbers:
-        raise ValueError(allowed)
-    return value
-
-
-def alarm_thresholds(values: dict) -> Optional[str]:
-    def ok(name: str, number: Any) -> bool:
-        return (name in ALARM_THRESHOLDS and number >= 0
-                and (number <= 100 or not name.endswith("Percent")))
-
-    refused = [f"{name}: {number}" for name, number in values.items() if not ok(name, number)]
-    if not refused:
-        return None
-    return (f"numbers ≥ 0 (percentages ≤ 100) for the alarm names {', '.join(ALARM_THRESHOLDS)}; "
-            f"not {', '.join(refused)}")
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -335,149 +183,6 @@ SETTINGS: tuple[Setting, ...] = (
             "Final snapshots are taken either way."),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
-
-
-# ---- typed settings handed to components ----
-
-@dataclass(frozen=True)
-class NetworkSettings:
-    cidr: str
-    az_count: int
-    nat_gateways: int
-
-
-@dataclass(frozen=True)
-class ServerSettings:
-    instance_type: str
-    root_volume_gb: int
-    admin_cidrs: tuple[str, ...]
-    app_image: str
-    app_port: int
-
-    @property
-    def architecture(self) -> str:
-        family = self.instance_type.split(".")[0]
-        # Graviton families carry a 'g' after the generation digit: t4g, m7g, c7gn, r8gd…
-        return "arm64" if re.match(r"^[a-z]+\d+g", family) else "x86_64"
-
-
-@dataclass(frozen=True)
-class DatabaseSettings:
-    instance_class: str
-    engine_version: str
-    allocated_storage: int
-    max_allocated_storage: int
-    backup_retention_days: int
-    name: str
-    username: str
-    multi_az: bool
-    read_replicas: int
-
-
-@dataclass(frozen=True)
-class CacheSettings:
-    node_type: str
-    engine_version: str
-    nodes: int
-    snapshot_retention_days: int
-
-    @property
-    def automatic_failover(self) -> bool:
-        return self.nodes >= 2
-
-
-@dataclass(frozen=True)
-class ServiceSettings:
-    """The scaled tier's Fargate service."""
-
-    image: str
-    port: int
-    cpu: int
-    memory: int
-    min_tasks: int
-    desired_tasks: int
-    max_tasks: int
-    cpu_target: int
-
-
-@dataclass(frozen=True)
-class DomainSettings:
-    name: str
-    hosted_zone_id: str
-
-    @property
-    def api_origin(self) -> str:
-        """The name CloudFront uses to reach the ALB; the ALB's certificate covers it."""
-        return f"origin.{self.name}"
-
-
-@dataclass(frozen=True)
-class EdgeSettings:
-    """CloudFront and the WAF in front of it."""
-
-    price_class: str
-    waf_rate_limit: int
-    domain: Optional[DomainSettings]
-
-
-@dataclass(frozen=True)
-class RolloutSettings:
-    """How ECS moves traffic to a new revision; all but `rolling` use two target groups."""
-
-    strategy: str
-    canary_percent: float
-    canary_bake_minutes: int
-    linear_step_percent: float
-    linear_bake_minutes: int
-    bake_minutes: int
-
-    @property
-    def shifts_traffic(self) -> bool:
-        return self.strategy != "rolling"
-
-
-@dataclass(frozen=True)
-class BackupSettings:
-    retention_days: int
-    dr_region: Optional[str]  # None: no copy to a second region
-
-
-@dataclass(frozen=True)
-class SlackSettings:
-    team_id: str
-    channel_id: str
-
-
-@dataclass(frozen=True)
-class MonitoringSettings:
-    """Who hears about alarms, and each alarm's threshold (defaults merged with the overrides)."""
-
-    alarm_emails: tuple[str, ...]
-    slack: Optional[SlackSettings]  # None: no Slack delivery
-    thresholds: Mapping[str, float]
-
-
-@dataclass(frozen=True)
-class StackSettings:
-    project: str
-    stack: str
-    tier: str
-    region: str
-    protect_data: bool
-    log_retention_days: int
-    network: NetworkSettings
-    server: ServerSettings
-    database: DatabaseSettings
-    cache: CacheSettings
-    service: ServiceSettings
-    rollout: RolloutSettings
-    edge: EdgeSettings
-    backup: BackupSettings
-    monitoring: MonitoringSettings
-
-    @property
-    def name_prefix(self) -> str:
-        return f"{self.project}-{self.stack}"
 
 
 # ---- parsing ----

@@ -7,9 +7,9 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
-from components.config import DatabaseSettings
 from components.firewall import allow_from_group, security_group
 from components.logs_key import encrypted_log_group
+from components.settings import DatabaseSettings
 
 POSTGRES_PORT = 5432
 LOG_EXPORTS = ["postgresql", "upgrade"]

@@ -7,7 +7,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from components.config import DomainSettings
+from components.settings import DomainSettings
 
 
 @dataclass(frozen=True)

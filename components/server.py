@@ -9,11 +9,11 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from components.config import ServerSettings
 from components.firewall import (ANYWHERE_IPV4, allow_all_egress, allow_from_cidrs,
                                  security_group)
 from components.iam import service_role
 from components.logs_key import encrypted_log_group, log_group_path
+from components.settings import ServerSettings
 
 BOOT_SCRIPT = Path(__file__).with_name("backend_boot.sh")
 PUBLIC_PORTS = (80, 443)

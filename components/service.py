@@ -7,10 +7,10 @@ from typing import Mapping, Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
-from components.config import RolloutSettings, ServiceSettings
 from components.iam import allow_reading_secrets, service_role
 from components.load_balancer import HEALTH_CHECK_PATH, LoadBalancer
 from components.logs_key import encrypted_log_group, log_group_path
+from components.settings import RolloutSettings, ServiceSettings
 
 CONTAINER_NAME = "app"
 ECS_TASKS = "ecs-tasks.amazonaws.com"

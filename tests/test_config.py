@@ -4,7 +4,8 @@ import sys
 
 import pytest
 
-from components.config import SETTINGS, ConfigError, ServerSettings, parse_settings
+from components.config import SETTINGS, ConfigError, parse_settings
+from components.settings import ServerSettings
 from preview.engine import REPO_ROOT, run_preview
 
 VALID = {"tier": "mvp"}

@@ -6,8 +6,9 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.config import (EC2_FAMILIES, ELASTICACHE_FAMILIES, LOG_RETENTION_DAYS,
-                               RDS_POSTGRES_FAMILIES, ConfigError)
+from components.config import ConfigError
+from components.config_rules import (EC2_FAMILIES, ELASTICACHE_FAMILIES, LOG_RETENTION_DAYS,
+                                     RDS_POSTGRES_FAMILIES)
 from preview.engine import run_preview
 
 SIZES = ("micro", "small", "medium", "large", "xlarge", "2xlarge")

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from components.config import FARGATE_MEMORY
+from components.config_rules import FARGATE_MEMORY
 from preview.engine import run_preview
 from tests.support import egress_of, ingress_of, named, security_group
 
