@@ -2,6 +2,8 @@
 
 The only place that reads Pulumi config; components receive typed settings.
 """
+from typing import Optional
+
 import pulumi
 import pulumi_aws as aws
 
@@ -162,29 +164,15 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
         settings.service.port, certificates.origin_certificate_arn if certificates else None,
         logs, deletion_protection=settings.protect_data,
         alternate_target_group=settings.rollout.shifts_traffic), opts)
-    waf = Waf("waf", WafArgs(prefix, settings.edge.waf_rate_limit, us_east_1), opts)
-    cdn = Cdn("cdn", CdnArgs(
-        prefix, assets, settings.edge.price_class,
-        api=ApiOrigin(domain.api_origin if domain else load_balancer.dns_name,
-                      load_balancer.https, ORIGIN_SECRET_HEADER, load_balancer.origin_secret),
-        web_acl_arn=waf.arn, aliases=[domain.name] if domain else [],
-        certificate_arn=certificates.site_certificate_arn if certificates else None), opts)
-    if domain:
-        DnsRecords("dns", DnsRecordsArgs(domain, cdn.domain_name, cdn.hosted_zone_id,
-                                         load_balancer.dns_name, load_balancer.alb.zone_id), opts)
+    waf, cdn = edge(settings, assets, load_balancer, certificates, us_east_1, opts)
 
     app_firewall = AppFirewall("app-firewall", AppFirewallArgs(
         prefix, network.vpc_id, settings.network.cidr, settings.service.port,
         load_balancer.security_group.id), opts)
     database, cache = data_stores(settings, network, app_firewall.id, logs_key, opts)
     registry = Registry("registry", RegistryArgs(prefix), opts)
-    service = Service("app", ServiceArgs(
-        prefix, settings.service, settings.region, network.vpc_id, network.private_subnet_ids,
-        app_firewall.id, load_balancer, settings.log_retention_days, logs_key.arn,
-        environment=app_environment(settings, database, cache),
-        secrets=app_secrets(database, cache),
-        secret_arns=(database.master_secret_arn, cache.auth_secret_arn),
-        rollout=settings.rollout, deployment_alarm_names=deployment_alarm_names(prefix)), opts)
+    service = app_service(settings, network, app_firewall, load_balancer, database, cache,
+                          logs_key, opts)
     resources = watched(settings, cdn, database, cache,
                         load_balancer=LoadBalancerIds(load_balancer.alb.arn_suffix, [
                             group.arn_suffix for group in (load_balancer.target_group,
@@ -201,6 +189,38 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
             "cacheEndpoint": cache.endpoint, "webAclArn": waf.arn,
             **recovery(settings, [database.instance.arn], opts),
             **monitoring(settings, resources, us_east_1, opts)}
+
+
+def edge(settings: StackSettings, assets: AssetsBucket, load_balancer: LoadBalancer,
+         certificates: Optional[Certificates], us_east_1: aws.Provider,
+         opts: pulumi.ResourceOptions) -> tuple[Waf, Cdn]:
+    """CloudFront behind the WAF: assets by default, `/api/*` to the ALB; the domain's records."""
+    prefix, domain = settings.name_prefix, settings.edge.domain
+    waf = Waf("waf", WafArgs(prefix, settings.edge.waf_rate_limit, us_east_1), opts)
+    cdn = Cdn("cdn", CdnArgs(
+        prefix, assets, settings.edge.price_class,
+        api=ApiOrigin(domain.api_origin if domain else load_balancer.dns_name,
+                      load_balancer.https, ORIGIN_SECRET_HEADER, load_balancer.origin_secret),
+        web_acl_arn=waf.arn, aliases=[domain.name] if domain else [],
+        certificate_arn=certificates.site_certificate_arn if certificates else None), opts)
+    if domain:
+        DnsRecords("dns", DnsRecordsArgs(domain, cdn.domain_name, cdn.hosted_zone_id,
+                                         load_balancer.dns_name, load_balancer.alb.zone_id), opts)
+    return waf, cdn
+
+
+def app_service(settings: StackSettings, network: Network, app_firewall: AppFirewall,
+                load_balancer: LoadBalancer, database: Database, cache: Cache,
+                logs_key: LogsKey, opts: pulumi.ResourceOptions) -> Service:
+    """The app on Fargate in the private subnets, wired to its data stores and rollout alarms."""
+    return Service("app", ServiceArgs(
+        settings.name_prefix, settings.service, settings.region, network.vpc_id,
+        network.private_subnet_ids, app_firewall.id, load_balancer, settings.log_retention_days,
+        logs_key.arn, environment=app_environment(settings, database, cache),
+        secrets=app_secrets(database, cache),
+        secret_arns=(database.master_secret_arn, cache.auth_secret_arn),
+        rollout=settings.rollout,
+        deployment_alarm_names=deployment_alarm_names(settings.name_prefix)), opts)
 
 
 def app_environment(settings: StackSettings, database: Database, cache: Cache) -> dict:

@@ -230,3 +230,14 @@ def test_previews_are_repeatable(plan_of, stack):
     again = run_preview(stack)
     assert sorted((r.urn, r.id) for r in again) == sorted((r.urn, r.id) for r in plan_of(stack))
     assert again.outputs == plan_of(stack).outputs
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_log_group_has_a_retention_and_the_logs_key(plan_of, stack):
+    plan = plan_of(stack)
+    key_arn = next(k for k in plan.of_type("aws:kms/key:Key") if k.name == "logs-key").outputs["arn"]
+    groups = plan.of_type("aws:cloudwatch/logGroup:LogGroup")
+    assert groups
+    for group in groups:
+        assert group.inputs["retentionInDays"] == {"dev": 14, "staging": 30, "prod": 90}[stack]
+        assert group.inputs["kmsKeyId"] == key_arn, group.name
