@@ -175,9 +175,7 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
                           logs_key, opts)
     resources = watched(settings, cdn, database, cache,
                         load_balancer=LoadBalancerIds(load_balancer.alb.arn_suffix, [
-                            group.arn_suffix for group in (load_balancer.target_group,
-                                                           load_balancer.alternate_target_group)
-                            if group is not None]),
+                            group.arn_suffix for group in load_balancer.target_groups]),
                         service=ServiceIds(service.cluster_name, service.service_name))
 
     return {"siteUrl": cdn.url, "apiUrl": pulumi.Output.concat(cdn.url, "/api"),

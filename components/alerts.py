@@ -44,7 +44,8 @@ class Alerts(pulumi.ComponentResource):
         self.us_east_1_topic = self.topic if args.region == US_EAST_1 else self._topic(
             f"{name}-{US_EAST_1}", US_EAST_1,
             pulumi.ResourceOptions(parent=self, provider=args.us_east_1))
-        self.topics = list({id(topic): topic for topic in (self.topic, self.us_east_1_topic)}.values())
+        self.topics = ([self.topic] if self.us_east_1_topic is self.topic
+                       else [self.topic, self.us_east_1_topic])
         if args.settings.slack:
             self._slack(name, args.settings.slack)
 

@@ -3,6 +3,7 @@ errors, latency, saturation — of every component the stack has, in that order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Optional, Sequence
 
 import pulumi
@@ -128,13 +129,17 @@ def server_widgets(instance_id: pulumi.Input[str], region: str) -> list[dict]:
     ]
 
 
+def per_member(namespace: str, members: Sequence[tuple[dict, str]], metric: str, statistic: str,
+               what: str = "") -> list[tuple[Metric, str]]:
+    """One line per member (database instance, cache node) of the same metric, labelled."""
+    return [(Metric(namespace, metric, dimensions, statistic), f"{name}{what}")
+            for dimensions, name in members]
+
+
 def database_widgets(identifiers: Sequence[pulumi.Input[str]], region: str) -> list[dict]:
     names = ["primary"] + [f"replica {n}" for n in range(1, len(identifiers))]
-    instances = [(rds_dimensions(identifier), name) for identifier, name in zip(identifiers, names)]
-
-    def lines(metric: str, statistic: str, what: str = "") -> list[tuple[Metric, str]]:
-        return [(Metric(RDS, metric, dimensions, statistic), f"{name}{what}")
-                for dimensions, name in instances]
+    lines = partial(per_member, RDS, [(rds_dimensions(identifier), name)
+                                      for identifier, name in zip(identifiers, names)])
 
     return [
         graph("PostgreSQL: connections", region, *lines("DatabaseConnections", "Maximum")),
@@ -148,12 +153,8 @@ def database_widgets(identifiers: Sequence[pulumi.Input[str]], region: str) -> l
 
 
 def cache_widgets(cluster_ids: Sequence[pulumi.Input[str]], region: str) -> list[dict]:
-    nodes = [(cache_node_dimensions(cluster_id), f"node {number}")
-             for number, cluster_id in enumerate(cluster_ids, start=1)]
-
-    def lines(metric: str, statistic: str, what: str = "") -> list[tuple[Metric, str]]:
-        return [(Metric(ELASTICACHE, metric, dimensions, statistic), f"{name}{what}")
-                for dimensions, name in nodes]
+    lines = partial(per_member, ELASTICACHE, [(cache_node_dimensions(cluster_id), f"node {number}")
+                                              for number, cluster_id in enumerate(cluster_ids, 1)])
 
     return [
         graph("Redis: hits and misses", region, *lines("CacheHits", "Sum", " hits"),

@@ -61,6 +61,8 @@ class LoadBalancer(pulumi.ComponentResource):
         self.target_group = self._target_group(f"{name}-app", args)
         self.alternate_target_group = (self._target_group(f"{name}-app-alternate", args)
                                        if args.alternate_target_group else None)
+        self.target_groups = [group for group in (self.target_group, self.alternate_target_group)
+                              if group is not None]
         self.listener = self._origin_listener(name, args)
         self.forward_rule = self._forward_from_cloudfront(name)
         if self.https:
