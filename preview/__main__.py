@@ -1,5 +1,7 @@
-"""`python -m preview <stack> [--json] [--set key=value ...] [--policies [--policy-config FILE]]`:
-what `pulumi preview` would create and, with `--policies`, what the policy pack says of it.
+"""`python -m preview <stack> [--json] [--set key=value ...] [--policies [--policy-config FILE]]
+[--report-only]`: what `pulumi preview` would create and, with `--policies`, what the policy pack
+says of it. This command sits above both the preview engine and the policy runner: it builds the
+plan, then hands that plan to `policies.offline`.
 
 Exit codes: 0 previewed (with `--policies`: no mandatory violation); 1 the policy check found a
 mandatory violation; 2 bad input (stack config or files, `--set`, the policy config, the command
@@ -12,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from components.config import ConfigError
+from config.keys import ConfigError
 from policies.offline import PolicyCheck, PolicyConfigError, evaluate, read_pack_config, stack_config_file
 from preview.engine import run_preview
 from preview.plan import Plan
@@ -36,6 +38,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="check the plan with the policy pack and policies/config/<stack>.json")
     parser.add_argument("--policy-config", type=Path, metavar="FILE",
                         help="check with this policy config instead (implies --policies)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="print the policy report alone, without the tree (implies --policies)")
     return parser.parse_args(argv)
 
 
@@ -51,8 +55,10 @@ def overrides(pairs: Sequence[str]) -> dict[str, str]:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    policy_config = args.policy_config or (stack_config_file(args.stack) if args.policies else None)
-    return run(args.stack, sets=args.set, policy_config=policy_config, json_output=args.json)
+    checked = args.policies or args.report_only
+    policy_config = args.policy_config or (stack_config_file(args.stack) if checked else None)
+    return run(args.stack, sets=args.set, policy_config=policy_config, json_output=args.json,
+               show_plan=not args.report_only)
 
 
 def run(stack: str, *, sets: Sequence[str] = (), policy_config: Optional[Path] = None,

@@ -6,7 +6,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from components.deployment_history import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
+from components.observability.deployment_history import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
 from ops import deployments
 
 REGION = "ap-northeast-2"
