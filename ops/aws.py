@@ -54,28 +54,40 @@ def check_region(region: object, source: str) -> str:
 
 
 def session() -> boto3.session.Session:
-    """One session per process; tests replace it to attach botocore stubs or event handlers."""
+    """A new session; tests replace this to attach botocore stubs or event handlers."""
     return boto3.session.Session()
 
 
-_clients: dict = {}
+_made: dict = {}  # one session, and one client or resource per service and region, per process
+
+
+def forget() -> None:
+    _made.clear()
+
+
+def _config() -> Config:
+    return Config(retries={"mode": "standard", "total_max_attempts": max_attempts()},
+                  connect_timeout=5, read_timeout=60)
+
+
+def _shared(key: tuple, make):
+    if key not in _made:
+        _made[key] = make()
+    return _made[key]
 
 
 def client(service: str, region: str):
-    key = (service, region)
-    if key not in _clients:
-        _clients[key] = session().client(
-            service, region_name=region, endpoint_url=os.environ.get(ENDPOINT_ENV) or None,
-            config=Config(retries={"mode": "standard", "max_attempts": max_attempts()},
-                          connect_timeout=5, read_timeout=60))
-    return _clients[key]
+    shared = _shared(("session",), session)
+    return _shared(("client", service, region), lambda: shared.client(
+        service, region_name=region, endpoint_url=os.environ.get(ENDPOINT_ENV) or None,
+        config=_config()))
 
 
 def resource(service: str, region: str):
-    return session().resource(
+    shared = _shared(("session",), session)
+    return _shared(("resource", service, region), lambda: shared.resource(
         service, region_name=region, endpoint_url=os.environ.get(ENDPOINT_ENV) or None,
-        config=Config(retries={"mode": "standard", "max_attempts": max_attempts()},
-                      connect_timeout=5, read_timeout=60))
+        config=_config()))
 
 
 def error_code(error: ClientError) -> str:

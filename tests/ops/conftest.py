@@ -45,17 +45,20 @@ def moto_url():
 @pytest.fixture(autouse=True)
 def fake_aws(moto_url, monkeypatch):
     """Fake credentials, the moto endpoint, an empty moto, fresh clients; no AWS profile."""
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"):
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
+                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                 "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN"):
         monkeypatch.delenv(name, raising=False)
     for name, value in {**FAKE_CREDENTIALS, aws.ENDPOINT_ENV: moto_url,
                         "AWS_MAX_ATTEMPTS": "3", "AWS_CONFIG_FILE": os.devnull,
+                        "AWS_EC2_METADATA_DISABLED": "true",
                         "MOTO_ECS_SERVICE_RUNNING": "3",  # moto: the tasks of a new service
                         "AWS_SHARED_CREDENTIALS_FILE": os.devnull}.items():
         monkeypatch.setenv(name, value)
     urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"))
-    aws._clients.clear()
+    aws.forget()
     yield
-    aws._clients.clear()
+    aws.forget()
 
 
 def client(service: str, region: str = REGION):
@@ -172,10 +175,10 @@ def stub(monkeypatch):
         return real(service, region)
 
     def make(service: str, region: str = REGION) -> Stubber:
-        stubber = Stubber(client(service, region))
-        stubber.activate()
-        stubbers[(service, region)] = stubber
-        return stubber
+        if (service, region) not in stubbers:
+            stubbers[(service, region)] = Stubber(client(service, region))
+            stubbers[(service, region)].activate()
+        return stubbers[(service, region)]
 
     monkeypatch.setattr(aws, "client", stubbed_client)
     yield make
@@ -186,3 +189,48 @@ def stub(monkeypatch):
 def pytest_terminal_summary(terminalreporter):
     if TIMINGS:
         terminalreporter.write_line("ops subprocess run times (s): " + json.dumps(TIMINGS))
+
+
+class Raw:
+    """The body of a canned HTTP response, as botocore reads it."""
+
+    def __init__(self, body: bytes):
+        self.body = body
+
+    def stream(self, **_):
+        yield self.body
+
+
+@pytest.fixture
+def throttle(monkeypatch):
+    """`throttle(service, operation, times)`: the next `times` HTTP calls of that operation get
+    DynamoDB's 400 ThrottlingException before reaching moto, so botocore's own retry and backoff
+    run for real; the backoff sleeps are recorded instead of slept."""
+    from botocore.awsrequest import AWSResponse
+    import botocore.endpoint
+
+    sleeps, left = [], {}
+    body = json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#ThrottlingException",
+                       "message": "Rate of requests exceeds the allowed throughput."}).encode()
+    real_session = aws.session
+
+    def refuse(request, event_name: str, **_):
+        operation = event_name.split(".")[-1]
+        if left.get(operation, 0) > 0:
+            left[operation] -= 1
+            return AWSResponse(request.url, 400, {"Content-Type": "application/x-amz-json-1.0"},
+                               Raw(body))
+        return None
+
+    def session():
+        made = real_session()
+        made._session.register("before-send", refuse)
+        return made
+
+    monkeypatch.setattr(aws, "session", session)
+    monkeypatch.setattr(botocore.endpoint.time, "sleep", sleeps.append)
+
+    def arm(operation: str, times: int) -> list:
+        left[operation] = times
+        return sleeps
+    return arm
