@@ -83,10 +83,10 @@ def previous_revision(ecs, current_arn: str) -> str:
     family, revision = match["family"], int(match["revision"])
     pages = ecs.get_paginator("list_task_definitions").paginate(
         familyPrefix=family, status="ACTIVE", sort="DESC")
-    for page in pages:
-        for arn in page["taskDefinitionArns"]:
-            found = REVISION.search(arn)
-            if found and found["family"] == family and int(found["revision"]) < revision:
-                return arn
+    older = {int(found["revision"]): arn for page in pages for arn in page["taskDefinitionArns"]
+             if (found := REVISION.search(arn)) and found["family"] == family
+             and int(found["revision"]) < revision}
+    if older:
+        return older[max(older)]
     raise AwsProblem(f"no earlier ACTIVE revision of {family} than {revision}: nothing to roll "
                      "back to")
