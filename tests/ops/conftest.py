@@ -42,8 +42,14 @@ def moto_url():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def shared_session():
+    """One boto3 session for the whole run: botocore parses each service model once."""
+    return boto3.session.Session()
+
+
 @pytest.fixture(autouse=True)
-def fake_aws(moto_url, monkeypatch):
+def fake_aws(moto_url, shared_session, monkeypatch):
     """Fake credentials, the moto endpoint, an empty moto, fresh clients; no AWS profile."""
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
                  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
@@ -57,12 +63,20 @@ def fake_aws(moto_url, monkeypatch):
         monkeypatch.setenv(name, value)
     urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"))
     aws.forget()
+    monkeypatch.setattr(aws, "session", lambda: shared_session)
     yield
     aws.forget()
 
 
+_test_clients: dict = {}
+
+
 def client(service: str, region: str = REGION):
-    return boto3.client(service, region_name=region, endpoint_url=os.environ[aws.ENDPOINT_ENV])
+    """The tests' own client of the moto server (to build fixtures and look at effects)."""
+    key = (service, region, os.environ[aws.ENDPOINT_ENV])
+    if key not in _test_clients:
+        _test_clients[key] = boto3.client(service, region_name=region, endpoint_url=key[2])
+    return _test_clients[key]
 
 
 def outputs_for(**extra) -> dict:
@@ -176,13 +190,16 @@ def stub(monkeypatch):
 
     def make(service: str, region: str = REGION) -> Stubber:
         if (service, region) not in stubbers:
-            stubbers[(service, region)] = Stubber(client(service, region))
+            fresh = aws.session().client(service, region_name=region,
+                                         endpoint_url=os.environ[aws.ENDPOINT_ENV])
+            stubbers[(service, region)] = Stubber(fresh)
             stubbers[(service, region)].activate()
         return stubbers[(service, region)]
 
     monkeypatch.setattr(aws, "client", stubbed_client)
     yield make
     for stubber in stubbers.values():
+        stubber.deactivate()
         stubber.assert_no_pending_responses()
 
 
@@ -212,7 +229,6 @@ def throttle(monkeypatch):
     sleeps, left = [], {}
     body = json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#ThrottlingException",
                        "message": "Rate of requests exceeds the allowed throughput."}).encode()
-    real_session = aws.session
 
     def refuse(request, event_name: str, **_):
         operation = event_name.split(".")[-1]
@@ -223,7 +239,7 @@ def throttle(monkeypatch):
         return None
 
     def session():
-        made = real_session()
+        made = boto3.session.Session()  # its own: the handler must not outlive the test
         made._session.register("before-send", refuse)
         return made
 

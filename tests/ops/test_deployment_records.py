@@ -3,11 +3,12 @@ two runs in the same second, and every bad input refused in one line with exit 2
 import threading
 from datetime import datetime, timedelta, timezone
 
+import boto3
 import pytest
 
 from components.deployment_history import TTL_ATTRIBUTE
 from conftest import REGION, TABLE, build_table, client, outputs_for, run_ops
-from ops import deployments
+from ops import aws, deployments
 from ops.errors import BadInput
 
 NOON = datetime(2026, 11, 23, 12, 0, 0, tzinfo=timezone.utc)
@@ -133,6 +134,7 @@ def test_no_region_anywhere_is_refused(write_outputs, capsys):
 def test_no_credentials_are_refused(table, monkeypatch, capsys):
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name)
+    monkeypatch.setattr(aws, "session", boto3.session.Session)  # not the run's, which has them
     assert record(at=NOON) == 2
     assert "no AWS credentials" in capsys.readouterr().err
 
