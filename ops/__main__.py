@@ -1,10 +1,5 @@
-"""python -m ops <command> --stack <stack> [--outputs FILE] [--json]
-
-Every command reads the stack's region, names and ARNs from `pulumi stack output --json --stack S`
-(or --outputs FILE with the same content). Exit 0: healthy; 1: a problem found; 2: bad input.
-A command is one module under ops/ with HELP, add_arguments(parser) and run(args, outputs) ->
-Report; add it to COMMANDS below.
-"""
+"""The operations command's dispatcher. A command is one module under ops/ with HELP,
+add_arguments(parser) and run(args, outputs) -> Report, registered in COMMANDS below."""
 from __future__ import annotations
 
 import argparse
@@ -15,7 +10,7 @@ from typing import Optional, Sequence
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ops import aws, stack
-from ops.errors import BAD_INPUT, BadInput, OpsError
+from ops.errors import BadInput, OpsError
 
 COMMANDS = {
     "status": "ops.status",
@@ -38,8 +33,9 @@ def find_command(argv: Sequence[str]) -> tuple[str, list]:
         name = " ".join(argv[:words])
         if name in COMMANDS:
             return name, list(argv[words:])
-    given = " ".join(argv[:2]) or "nothing"
-    raise BadInput(f"unknown command {given!r}; allowed: {', '.join(COMMANDS)}")
+    if not argv:
+        raise BadInput(f"no command given; allowed: {', '.join(COMMANDS)}")
+    raise BadInput(f"unknown command {' '.join(argv[:2])!r}; allowed: {', '.join(COMMANDS)}")
 
 
 def parser_for(name: str, module) -> argparse.ArgumentParser:
@@ -52,10 +48,18 @@ def parser_for(name: str, module) -> argparse.ArgumentParser:
     return parser
 
 
+USAGE = """usage: python -m ops <command> --stack <stack> [--outputs FILE] [--json]
+
+Every command reads the stack's region, names and ARNs from `pulumi stack output --json --stack S`
+(or --outputs FILE with the same content). Exit 0: healthy; 1: a problem found; 2: bad input.
+commands: {commands}
+`python -m ops <command> --help` describes one."""
+
+
 def run(argv: Sequence[str]) -> int:
-    if not argv or argv[0] in ("-h", "--help"):
-        print(__doc__ + "\ncommands: " + ", ".join(COMMANDS))
-        return 0 if argv else BAD_INPUT
+    if argv and argv[0] in ("-h", "--help"):
+        print(USAGE.format(commands=", ".join(COMMANDS)))
+        return 0
     name, rest = find_command(argv)
     module = importlib.import_module(COMMANDS[name])
     args = parser_for(name, module).parse_args(rest)

@@ -30,7 +30,8 @@ def run(args, outputs: StackOutputs) -> Report:
     identifier = database.instance_id(outputs, "dr failover")
     zone = str(outputs.require("hostedZoneId", "dr failover (the DNS switch)"))
     record = str(outputs.require("databaseRecordName", "dr failover (the DNS switch)"))
-    report = Report("dr failover" + (" --dry-run" if args.dry_run else ""), outputs.stack, dr_region)
+    report = Report("dr failover" + (" --dry-run" if args.dry_run else ""), outputs.stack, dr_region,
+                    done="nothing changed (dry run)" if args.dry_run else "failed over")
     rds = aws.client("rds", dr_region)
     target = f"{identifier}-dr"
     waiting = {"Delay": args.poll_seconds,

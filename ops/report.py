@@ -23,6 +23,7 @@ class Report:
     region: Optional[str] = None
     lines: list = field(default_factory=list)
     figures: dict = field(default_factory=dict)  # measured values: timings, ages
+    done: str = "healthy"  # the verdict when nothing went wrong
 
     def ok(self, subject: str, detail: str) -> None:
         self.lines.append(Line(subject, OK, detail))
@@ -50,5 +51,5 @@ class Report:
         head = f"{self.command} — stack {self.stack}" + (f" ({self.region})" if self.region else "")
         body = [f"{MARKS[line.state]}  {line.subject:<{width}}  {line.detail}" for line in self.lines]
         figures = [f"{name}: {value}" for name, value in self.figures.items()]
-        verdict = (f"{len(self.problems)} problem(s) found" if self.problems else "healthy")
+        verdict = f"{len(self.problems)} problem(s) found" if self.problems else self.done
         return "\n".join([head, *body, *figures, verdict])

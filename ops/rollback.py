@@ -31,7 +31,7 @@ def run(args, outputs: StackOutputs) -> Report:
     name = str(outputs.require("serviceName", "rollback (ECS service)"))
     table = str(outputs.require("deploymentHistoryTable", "rollback (recording it)"))
     deployments.check_fields(stack=outputs.stack, version="x", commit="x", actor=args.actor)
-    report = Report("rollback", outputs.stack, region)
+    report = Report("rollback", outputs.stack, region, done="rolled back")
     ecs = aws.client("ecs", region)
     service = describe(ecs, cluster, name)
     in_flight = ecs.list_service_deployments(cluster=cluster, service=name, status=IN_FLIGHT)[
