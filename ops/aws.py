@@ -13,7 +13,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import (BotoCoreError, ClientError, ConnectTimeoutError,
                                  EndpointConnectionError, NoCredentialsError, NoRegionError,
-                                 PartialCredentialsError, ReadTimeoutError, WaiterError)
+                                 ParamValidationError, PartialCredentialsError,
+                                 ReadTimeoutError, WaiterError)
 
 from ops.errors import AwsProblem, BadInput
 
@@ -103,6 +104,8 @@ def explain(error: Exception) -> Exception:
         return BadInput("no AWS region: the stack outputs must name one ('region')")
     if isinstance(error, (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError)):
         return BadInput(f"cannot reach the AWS endpoint: {error}")
+    if isinstance(error, ParamValidationError):
+        return BadInput(" ".join(str(error).split()))
     if isinstance(error, WaiterError):
         return AwsProblem(f"gave up waiting: {error}")
     if isinstance(error, ClientError):

@@ -53,12 +53,18 @@ def newest_point(region: str, vault: str, resource_arn: str):
 
 def vault_points(report: Report, region: str, vault: str, resource_arn: str,
                  outputs: StackOutputs, at) -> None:
-    subject = f"AWS Backup {vault}"
+    points(report, f"AWS Backup {vault}", region, vault, resource_arn, outputs, at,
+           "recovery point")
+
+
+def points(report: Report, subject: str, region: str, vault: str, resource_arn: str,
+           outputs: StackOutputs, at, what: str) -> None:
+    """The newest completed recovery point of the resource in the vault: its age and retention."""
     point = newest_point(region, vault, resource_arn)
     if point is None:
-        report.problem(subject, f"no completed recovery point of {resource_arn}")
+        report.problem(subject, f"no completed {what} of {resource_arn}")
         return
-    fresh(report, subject, point["CreationDate"], at, "recovery point")
+    fresh(report, subject, point["CreationDate"], at, what)
     retention(report, subject, point, outputs)
 
 
@@ -81,13 +87,8 @@ def dr_copies(report: Report, outputs: StackOutputs, resource_arn: str, at) -> N
         return
     dr_region = aws.check_region(dr_region, "stack output 'drRegion'")
     vault = str(outputs.require("drBackupVaultName", "the DR copy check (drRegion is set)"))
-    subject = f"DR copy {dr_region}/{vault}"
-    point = newest_point(dr_region, vault, resource_arn)
-    if point is None:
-        report.problem(subject, f"no completed copy of {resource_arn}")
-        return
-    fresh(report, subject, point["CreationDate"], at, "copy")
-    retention(report, subject, point, outputs)
+    points(report, f"DR copy {dr_region}/{vault}", dr_region, vault, resource_arn, outputs, at,
+           "copy")
 
 
 def rds_snapshots(report: Report, region: str, identifier: str, at) -> None:

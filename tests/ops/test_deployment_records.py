@@ -98,6 +98,7 @@ def test_throttling_is_retried_with_backoff_then_reported(table, throttle, capsy
 
 BAD = {
     "missing table": (["--table", "nope-table"], "table 'nope-table' does not exist in ap-northeast-2"),
+    "empty table": (["--table", ""], "--table is empty"),
     "wrong region": (["--region", "AP-NORTHEAST-2"], "--region = 'AP-NORTHEAST-2' is not an AWS region"),
     "unknown region": (["--region", "mars-east-1"], "--region = 'mars-east-1' is not an AWS region"),
     "empty version": (["--version", ""], "--version is empty"),
