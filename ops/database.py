@@ -9,7 +9,9 @@ from ops import aws
 from ops.errors import AwsProblem
 from ops.stack import StackOutputs
 
-# RDS's own snapshots, and those AWS Backup takes and copies ("awsbackup", DescribeDBSnapshots).
+# RDS's own snapshots, and those AWS Backup manages: DescribeDBSnapshots returns "awsbackup" ones
+# only when asked by that type
+# (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBSnapshots.html).
 SNAPSHOT_TYPES = ("automated", "manual", "awsbackup")
 
 

@@ -17,7 +17,9 @@ from ops.stack import StackOutputs
 
 HELP = __doc__
 PURPOSE_TAG = "webstack:purpose"
-RDS_ID_MAX = 63  # RDS: DB instance identifiers are 1-63 letters, digits or hyphens
+# CreateDBInstance: an identifier is 1 to 63 letters, digits or hyphens, no "--", no trailing "-"
+# (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html).
+RDS_ID_MAX = 63
 
 
 def add_arguments(parser) -> None:
@@ -107,8 +109,9 @@ def restore_database(drill: Drill, report: Report, rds, source: dict, snapshot: 
     subnet_group = source.get("DBSubnetGroup", {}).get("DBSubnetGroupName")
     if subnet_group:
         request["DBSubnetGroupName"] = subnet_group
-    rds.restore_db_instance_from_db_snapshot(**request)
+    # Listed before the call: an interrupt during it may still leave the copy behind.
     drill.created.append(("DB instance", target))
+    rds.restore_db_instance_from_db_snapshot(**request)
     rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier=target,
                                                  WaiterConfig=drill.waiter_config())
     report.figures["postgres restore (s)"] = round(time.monotonic() - started, 2)
@@ -145,9 +148,9 @@ def check_database(report: Report, copy: dict, source: dict, snapshot: dict) -> 
 def restore_table(drill: Drill, report: Report, dynamodb, table: str) -> None:
     target = f"{table}-drill-{drill.stamp}"
     started = time.monotonic()
+    drill.created.append(("DynamoDB table", target))
     restored = dynamodb.restore_table_to_point_in_time(
         SourceTableName=table, TargetTableName=target, UseLatestRestorableTime=True)
-    drill.created.append(("DynamoDB table", target))
     dynamodb.get_waiter("table_exists").wait(TableName=target, WaiterConfig=drill.waiter_config())
     dynamodb.tag_resource(ResourceArn=restored["TableDescription"]["TableArn"], Tags=drill.tags)
     report.figures[f"dynamodb restore {table} (s)"] = round(time.monotonic() - started, 2)
@@ -182,7 +185,15 @@ def remove(report: Report, region: str, kind: str, name: str) -> None:
                 DBInstanceIdentifier=name, SkipFinalSnapshot=True, DeleteAutomatedBackups=True)
         else:
             aws.client("dynamodb", region).delete_table(TableName=name)
-    except (ClientError, BotoCoreError) as error:
+    except ClientError as error:
+        if aws.is_missing(error, "DBInstanceNotFound", "DBInstanceNotFoundFault",
+                          "ResourceNotFoundException"):
+            report.note("cleanup", f"{kind} {name} was not created: nothing to remove")
+            return
+        report.problem("cleanup", f"could not remove {kind} {name}: {aws.explain(error)}; "
+                                  "delete it by hand")
+        return
+    except BotoCoreError as error:
         report.problem("cleanup", f"could not remove {kind} {name}: {aws.explain(error)}; "
                                   "delete it by hand")
         return

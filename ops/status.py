@@ -10,7 +10,9 @@ from ops.stack import StackOutputs
 
 HELP = __doc__
 ACTIVE_DEPLOYMENT_STATES = ["PENDING", "IN_PROGRESS", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS"]
-CLOUDFRONT_REGION = "us-east-1"  # CloudFront publishes its metrics there only
+# CloudFront's metrics are read from us-east-1, with the dimension Region=Global
+# (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html).
+CLOUDFRONT_REGION = "us-east-1"
 
 
 def add_arguments(parser) -> None:
