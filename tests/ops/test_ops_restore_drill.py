@@ -2,6 +2,11 @@
 point-in-time restore): the copies are checked, timed and removed, also after a failure midway
 or an interrupt; --keep leaves them."""
 import json
+import os
+import signal
+import time
+
+import pytest
 
 from conftest import DATABASE, TABLE, build_database, build_table, client, outputs_for, run_ops
 from ops import restore_drill
@@ -67,16 +72,23 @@ def test_a_restore_failing_midway_still_removes_what_it_made(write_outputs, caps
     assert instances() == [DATABASE] and tables() == [TABLE]
 
 
-def test_an_interrupt_during_the_drill_still_removes_the_copy(write_outputs, monkeypatch, capsys):
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_signal_during_the_drill_still_removes_the_copies(signal_number, write_outputs,
+                                                            monkeypatch, capsys):
+    """The signal arrives for real (to this process) while the drill checks its first copy."""
     build_database()
     build_table()
 
-    def ctrl_c(*args):
-        raise KeyboardInterrupt
-    monkeypatch.setattr(restore_drill, "check_database", ctrl_c)
+    def signalled(*args):
+        os.kill(os.getpid(), signal_number)
+        time.sleep(5)  # interrupted long before
+    monkeypatch.setattr(restore_drill, "check_database", signalled)
+    before, started = signal.getsignal(signal.SIGTERM), time.monotonic()
     assert main(["restore-drill", "--stack", "prod", "--outputs", write_outputs(OUTPUTS),
                  "--poll-seconds", "1"]) == 1
+    assert time.monotonic() - started < 5
     out = capsys.readouterr().out
     assert "interrupted (Ctrl-C or SIGTERM) before it finished" in out
     assert "removed DB instance webstack-prod-postgres-drill-" in out
     assert instances() == [DATABASE] and tables() == [TABLE]
+    assert signal.getsignal(signal.SIGTERM) == before  # put back as it was
