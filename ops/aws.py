@@ -95,6 +95,12 @@ def error_code(error: ClientError) -> str:
     return error.response.get("Error", {}).get("Code", "")
 
 
+def one_line(text: str, limit: int = 300) -> str:
+    """An error body (sometimes a whole HTML page) as one short line."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
+
+
 def explain(error: Exception) -> Exception:
     """The BadInput or AwsProblem that says, in one line, what a botocore failure means."""
     if isinstance(error, (NoCredentialsError, PartialCredentialsError)):
@@ -103,14 +109,14 @@ def explain(error: Exception) -> Exception:
     if isinstance(error, NoRegionError):
         return BadInput("no AWS region: the stack outputs must name one ('region')")
     if isinstance(error, (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError)):
-        return BadInput(f"cannot reach the AWS endpoint: {error}")
+        return BadInput(f"cannot reach the AWS endpoint: {one_line(error)}")
     if isinstance(error, ParamValidationError):
-        return BadInput(" ".join(str(error).split()))
+        return BadInput(one_line(error))
     if isinstance(error, WaiterError):
-        return AwsProblem(f"gave up waiting: {error}")
+        return AwsProblem(f"gave up waiting: {one_line(error)}")
     if isinstance(error, ClientError):
         code = error_code(error)
-        message = error.response.get("Error", {}).get("Message", "")
+        message = one_line(error.response.get("Error", {}).get("Message", ""))
         operation = getattr(error, "operation_name", "the call")
         if code in THROTTLING_CODES:
             return AwsProblem(f"AWS throttled {operation} ({code}) and it still failed after "
@@ -121,7 +127,7 @@ def explain(error: Exception) -> Exception:
             return BadInput(f"the role may not call {operation} ({code}): {message}")
         return AwsProblem(f"{operation} failed ({code}): {message}")
     if isinstance(error, BotoCoreError):
-        return AwsProblem(str(error))
+        return AwsProblem(one_line(error))
     return error
 
 

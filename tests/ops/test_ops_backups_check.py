@@ -95,3 +95,13 @@ def test_the_command_line_refuses_bad_input_in_one_line_without_a_traceback(writ
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert "'databaseInstanceId' is missing" in result.stderr
+
+
+def test_an_api_the_endpoint_lacks_is_one_line_even_when_it_answers_a_web_page(write_outputs,
+                                                                              capsys):
+    """moto has no recovery point API: it answers 404 with an HTML page."""
+    build_database()
+    assert main(["backups", "check", "--stack", "prod", "--outputs", write_outputs(OUTPUTS)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("python -m ops: ListRecoveryPointsByBackupVault failed (404)")
+    assert err.count("\n") == 1
