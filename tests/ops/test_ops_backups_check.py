@@ -1,6 +1,7 @@
 """`python -m ops backups check`: RDS snapshots and DynamoDB point-in-time recovery from the moto
-server; AWS Backup's recovery points from a Stubber (moto implements no recovery point API:
-ListRecoveryPointsByBackupVault), in the stack's vault and in the DR region's copy vault."""
+server; from a Stubber, AWS Backup's recovery points (moto implements no recovery point API:
+ListRecoveryPointsByBackupVault), in the stack's vault and in the DR region's copy vault, and
+Redis snapshots (moto's DescribeSnapshots gives no NodeSnapshots with their creation times)."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -30,9 +31,18 @@ def test_fresh_backups_everywhere_are_healthy(stub, write_outputs, capsys):
     build_table()
     recovery_points(stub, REGION, "webstack-prod-backups", arn, hours_old=5)
     recovery_points(stub, DR_REGION, "webstack-prod-backups-dr", arn, hours_old=6)
-    code = main(["backups", "check", "--stack", "prod", "--outputs", write_outputs(OUTPUTS)])
+    redis = stub("elasticache")
+    redis.add_response("describe_replication_groups", {"ReplicationGroups": [{
+        "ReplicationGroupId": "webstack-prod-redis", "SnapshotRetentionLimit": 30}]})
+    redis.add_response("describe_snapshots", {"Snapshots": [{
+        "SnapshotName": "automatic.webstack-prod-redis-2026-11-30", "NodeSnapshots": [{
+            "SnapshotCreateTime": datetime.now(timezone.utc) - timedelta(hours=20)}]}]},
+        {"ReplicationGroupId": "webstack-prod-redis"})
+    outputs = write_outputs({**OUTPUTS, "cacheReplicationGroupId": "webstack-prod-redis"})
+    code = main(["backups", "check", "--stack", "prod", "--outputs", outputs])
     out = capsys.readouterr().out
     assert code == 0, out
+    assert "newest snapshot is 20.0 h old" in out
     assert "newest recovery point is 5.0 h old" in out
     assert "kept 30 days, as configured" in out
     assert f"DR copy {DR_REGION}/webstack-prod-backups-dr" in out

@@ -4,7 +4,7 @@ import json
 from datetime import datetime, timezone
 
 from conftest import (CLUSTER, DATABASE, FAMILY, REGION, SERVICE, build_alarms, build_database,
-                      build_service, outputs_for, run_ops)
+                      build_service, client, outputs_for, run_ops)
 from ops.__main__ import main
 
 
@@ -12,7 +12,12 @@ def test_status_reports_the_firing_alarm_tasks_and_database_and_exits_1(write_ou
     build_alarms(firing=True)
     build_service()
     build_database()
-    outputs = write_outputs(outputs_for(databaseInstanceId=DATABASE))
+    client("elasticache").create_replication_group(
+        ReplicationGroupId="webstack-prod-redis", ReplicationGroupDescription="prod Redis",
+        CacheNodeType="cache.m6g.large", Engine="redis", NumCacheClusters=3,
+        AutomaticFailoverEnabled=True, MultiAZEnabled=True)
+    outputs = write_outputs(outputs_for(databaseInstanceId=DATABASE,
+                                        cacheReplicationGroupId="webstack-prod-redis"))
     result = run_ops("status", "--stack", "prod", "--outputs", outputs, "--json")
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
@@ -22,7 +27,9 @@ def test_status_reports_the_firing_alarm_tasks_and_database_and_exits_1(write_ou
     assert lines[f"service {SERVICE}"]["detail"] == "3/3 tasks running"
     assert lines[f"postgres {DATABASE}"] == {"subject": f"postgres {DATABASE}", "state": "ok",
                                              "detail": "available, Multi-AZ on"}
-    assert lines["redis"]["detail"].endswith("'cacheReplicationGroupId' is missing")
+    assert lines["redis webstack-prod-redis"]["detail"] == \
+        "available, Multi-AZ enabled, automatic failover enabled"
+    assert lines["cloudfront"]["detail"].endswith("'cdnDistributionId' is missing")
 
 
 def test_a_canary_in_progress_shows_its_traffic_shift_and_rollback(stub, write_outputs, capsys):
