@@ -1,6 +1,6 @@
-"""backups check: the newest recovery point of everything the stack protects — AWS Backup's for the
-database (and its copy in drRegion), RDS's own snapshots, DynamoDB's point-in-time recovery, Redis
-snapshots — each no older than 26 hours and kept as long as the stack's config says."""
+"""backups check: the newest recovery point of everything the stack protects (AWS Backup's for
+the database and its copy in drRegion, RDS's own snapshots, DynamoDB's point-in-time recovery,
+Redis snapshots), each no older than 26 hours and kept as long as the stack's config says."""
 from __future__ import annotations
 
 from botocore.exceptions import ClientError
@@ -75,7 +75,8 @@ def retention(report: Report, subject: str, point: dict, outputs: StackOutputs) 
         report.note(f"{subject} retention", f"kept {kept} days; not compared: stack output "
                                             "'backupRetentionDays' is missing")
     elif kept != int(wanted):
-        report.problem(f"{subject} retention", f"kept {kept} days, the stack's config says {wanted}")
+        report.problem(f"{subject} retention",
+                       f"kept {kept} days, the stack's config says {wanted}")
     else:
         report.ok(f"{subject} retention", f"kept {kept} days, as configured")
 

@@ -5,10 +5,10 @@
     python -m ops.deployments list --stack prod [--limit 10] [--outputs FILE | --table T --region R]
 
 The table and the region come from the stack's outputs (deploymentHistoryTable, region): from
---outputs FILE (`pulumi stack output --json` saved), else from `pulumi stack output --json --stack S`;
---table and --region override them. Run by CI after every `pulumi up` (see
-.github/workflows/pulumi.yml). Items expire after 90 days through the table's TTL attribute
-(seed 003). Exit 0: done; 1: AWS refused or throttled the call after retries; 2: bad input.
+--outputs FILE (`pulumi stack output --json` saved), else from
+`pulumi stack output --json --stack S`; --table and --region override them. Run by CI after
+every `pulumi up` (see .github/workflows/pulumi.yml). Items expire after 90 days through the
+table's TTL attribute (seed 003). Exit 0: done; 1: AWS refused or throttled the call after retries; 2: bad input.
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""dr failover: in drRegion, recovers PostgreSQL — promotes the read replica `<id>-dr` if one is kept
-there, otherwise restores the newest snapshot copied there into `<id>-dr` — waits until it is
+"""dr failover: in drRegion, recovers PostgreSQL: promotes the read replica `<id>-dr` if one is
+kept there, otherwise restores the newest snapshot copied there into `<id>-dr` — waits until it is
 available, then points the database's DNS record at it. --dry-run shows each step and changes
 nothing. Every step checks first whether it is already done, so a rerun continues a failed run."""
 from __future__ import annotations
@@ -30,8 +30,8 @@ def run(args, outputs: StackOutputs) -> Report:
     identifier = database.instance_id(outputs, "dr failover")
     zone = str(outputs.require("hostedZoneId", "dr failover (the DNS switch)"))
     record = str(outputs.require("databaseRecordName", "dr failover (the DNS switch)"))
-    report = Report("dr failover" + (" --dry-run" if args.dry_run else ""), outputs.stack, dr_region,
-                    done="nothing changed (dry run)" if args.dry_run else "failed over")
+    report = Report("dr failover" + (" --dry-run" if args.dry_run else ""), outputs.stack,
+                    dr_region, done="nothing changed (dry run)" if args.dry_run else "failed over")
     rds = aws.client("rds", dr_region)
     target = f"{identifier}-dr"
     waiting = {"Delay": args.poll_seconds,

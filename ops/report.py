@@ -48,8 +48,10 @@ class Report:
 
     def human(self) -> str:
         width = max((len(line.subject) for line in self.lines), default=0)
-        head = f"{self.command} — stack {self.stack}" + (f" ({self.region})" if self.region else "")
-        body = [f"{MARKS[line.state]}  {line.subject:<{width}}  {line.detail}" for line in self.lines]
+        where = f" ({self.region})" if self.region else ""
+        head = f"{self.command} — stack {self.stack}{where}"
+        body = [f"{MARKS[line.state]}  {line.subject:<{width}}  {line.detail}"
+                for line in self.lines]
         figures = [f"{name}: {value}" for name, value in self.figures.items()]
         verdict = f"{len(self.problems)} problem(s) found" if self.problems else self.done
         return "\n".join([head, *body, *figures, verdict])

@@ -52,9 +52,9 @@ def run(args, outputs: StackOutputs) -> Report:
         ecs.get_waiter("services_stable").wait(cluster=cluster, services=[name],
                                                WaiterConfig={"Delay": 15, "MaxAttempts": 40})
         report.ok("stable", f"service {name} is stable")
-    key = deployments.record(aws.resource("dynamodb", region).Table(table), deployments.deployment_item(
-        stack=outputs.stack, version=version, commit="-", status="rolled_back", actor=args.actor,
-        now=now()))
+    item = deployments.deployment_item(stack=outputs.stack, version=version, commit="-",
+                                       status="rolled_back", actor=args.actor, now=now())
+    key = deployments.record(aws.resource("dynamodb", region).Table(table), item)
     report.ok("history", f"recorded in {table} at {key}")
     return report
 

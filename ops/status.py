@@ -70,8 +70,9 @@ def app_service(report: Report, outputs: StackOutputs, region: str) -> None:
 
 def deployment_line(report: Report, ecs, service: dict, deployment: dict, strategy: str) -> None:
     state = deployment.get("rolloutState", "unknown")
+    revision = deployment.get("taskDefinition", "").split("/")[-1]
     detail = (f"{deployment.get('status', '').lower()} deployment {deployment.get('id')}: "
-              f"{strategy.lower()}, {state.lower()}, {deployment.get('taskDefinition', '').split('/')[-1]}")
+              f"{strategy.lower()}, {state.lower()}, {revision}")
     if state == "IN_PROGRESS":
         detail += shift(ecs, service)
     (report.problem if state == "FAILED" else report.ok)(
@@ -104,8 +105,9 @@ def postgres(report: Report, outputs: StackOutputs, region: str) -> None:
     if instance is None:
         report.problem(f"postgres {identifier}", "not found")
         return
+    replicas = instance.get("ReadReplicaDBInstanceIdentifiers", [])
     for member in [instance, *(database.describe(rds, replica) or {"DBInstanceIdentifier": replica}
-                               for replica in instance.get("ReadReplicaDBInstanceIdentifiers", []))]:
+                               for replica in replicas)]:
         status = member.get("DBInstanceStatus", "not found")
         detail = f"{status}, Multi-AZ {'on' if member.get('MultiAZ') else 'off'}"
         (report.ok if status == "available" else report.problem)(
