@@ -21,6 +21,7 @@ def run(args, outputs: StackOutputs) -> Report:
     region = outputs.region
     identifier = database.instance_id(outputs, "backups check")
     vault = str(outputs.require("backupVaultName", "backups check"))
+    outputs.table_names()  # refused before any AWS call when malformed
     report = Report("backups check", outputs.stack, region)
     at = clock.now()
     instance = database.require(aws.client("rds", region), identifier, region)

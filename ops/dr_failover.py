@@ -24,7 +24,6 @@ def add_arguments(parser) -> None:
 def run(args, outputs: StackOutputs) -> Report:
     if args.poll_seconds < 1 or args.timeout_minutes < 1:
         raise BadInput("--poll-seconds and --timeout-minutes must be 1 or more")
-    outputs.region  # checked even though the primary region may be gone
     dr_region = aws.check_region(outputs.require("drRegion", "dr failover"),
                                  "stack output 'drRegion'")
     identifier = database.instance_id(outputs, "dr failover")

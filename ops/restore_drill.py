@@ -54,6 +54,7 @@ def run(args, outputs: StackOutputs) -> Report:
         raise BadInput("--poll-seconds and --timeout-minutes must be 1 or more")
     region = outputs.region
     identifier = database.instance_id(outputs, "restore-drill")
+    tables = outputs.table_names()
     report = Report("restore-drill", outputs.stack, region)
     rds = aws.client("rds", region)
     source = database.require(rds, identifier, region)
@@ -68,7 +69,7 @@ def run(args, outputs: StackOutputs) -> Report:
     try:
         with termination_as_interrupt():
             restore_database(drill, report, rds, source, found[0])
-            for table in outputs.table_names():
+            for table in tables:
                 restore_table(drill, report, aws.client("dynamodb", region), table)
     except KeyboardInterrupt:
         report.problem("drill", "interrupted (Ctrl-C or SIGTERM) before it finished")

@@ -34,8 +34,11 @@ class StackOutputs:
 
     def table_names(self) -> list[str]:
         """The DynamoDB tables the stack keeps data in (all with point-in-time recovery)."""
-        names = [self.get("deploymentHistoryTable"), *(self.get("dynamodbTables") or [])]
-        return sorted({str(name) for name in names if name})
+        more = self.get("dynamodbTables") or []
+        if not isinstance(more, list) or not all(isinstance(name, str) for name in more):
+            raise BadInput(f"stack output 'dynamodbTables' in {self.source} is {more!r}; allowed: "
+                           "a list of table names")
+        return sorted({str(name) for name in [self.get("deploymentHistoryTable"), *more] if name})
 
     @property
     def region(self) -> str:

@@ -24,6 +24,10 @@ BAD = {
     "not an object": (["status", "--stack", "prod", "--outputs", "[1, 2]"], "holds a JSON list"),
     "no region": (["status", "--stack", "prod", "--outputs", "{}"],
                   "stack output 'region' is missing"),
+    "tables not a list": (["restore-drill", "--stack", "prod", "--outputs",
+                           '{"region": "us-east-1", "databaseInstanceId": "db", '
+                           '"dynamodbTables": "sessions"}'],
+                          "stack output 'dynamodbTables' in"),
     "bad poll": (["restore-drill", "--stack", "prod", "--outputs", '{"region": "us-east-1"}',
                   "--poll-seconds", "0"], "--poll-seconds and --timeout-minutes must be 1 or more"),
 }
