@@ -21,14 +21,14 @@ def run(args, outputs: StackOutputs) -> Report:
     region = outputs.region
     identifier = database.instance_id(outputs, "backups check")
     vault = str(outputs.require("backupVaultName", "backups check"))
-    outputs.table_names()  # refused before any AWS call when malformed
+    table_names = outputs.table_names()
     report = Report("backups check", outputs.stack, region)
     at = clock.now()
     instance = database.require(aws.client("rds", region), identifier, region)
     vault_points(report, region, vault, instance["DBInstanceArn"], outputs, at)
     dr_copies(report, outputs, instance["DBInstanceArn"], at)
     rds_snapshots(report, region, identifier, at)
-    tables(report, region, outputs, at)
+    tables(report, region, table_names, at)
     redis_snapshots(report, region, outputs, at)
     return report
 
@@ -103,9 +103,9 @@ def rds_snapshots(report: Report, region: str, identifier: str, at) -> None:
           f"snapshot ({found[0]['DBSnapshotIdentifier']})")
 
 
-def tables(report: Report, region: str, outputs: StackOutputs, at) -> None:
+def tables(report: Report, region: str, names: list[str], at) -> None:
     dynamodb = aws.client("dynamodb", region)
-    for name in outputs.table_names():
+    for name in names:
         subject = f"DynamoDB {name}"
         try:
             described = dynamodb.describe_continuous_backups(TableName=name)
