@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import re
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from ops import aws, deployments
 from ops.clock import now
 from ops.errors import AwsProblem
@@ -33,6 +35,23 @@ def run(args, outputs: StackOutputs) -> Report:
     deployments.check_fields(stack=outputs.stack, version="x", commit="x", actor=args.actor)
     report = Report("rollback", outputs.stack, region, done="rolled back")
     ecs = aws.client("ecs", region)
+    version = roll_back(report, ecs, cluster, name)
+    try:
+        if args.wait:
+            ecs.get_waiter("services_stable").wait(cluster=cluster, services=[name],
+                                                   WaiterConfig={"Delay": 15, "MaxAttempts": 40})
+            report.ok("stable", f"service {name} is stable")
+        item = deployments.deployment_item(stack=outputs.stack, version=version, commit="-",
+                                           status="rolled_back", actor=args.actor, now=now())
+        key = deployments.record(aws.resource("dynamodb", region).Table(table), item)
+        report.ok("history", f"recorded in {table} at {key}")
+    except (ClientError, BotoCoreError) as error:  # the rollback itself is done: say so
+        report.problem("after the rollback", str(aws.explain(error)))
+    return report
+
+
+def roll_back(report: Report, ecs, cluster: str, name: str) -> str:
+    """Starts the rollback; returns what the deployment history records as its version."""
     service = describe(ecs, cluster, name)
     in_flight = ecs.list_service_deployments(cluster=cluster, service=name, status=IN_FLIGHT)[
         "serviceDeployments"] if rolling_out(service) else []
@@ -41,22 +60,12 @@ def run(args, outputs: StackOutputs) -> Report:
         ecs.stop_service_deployment(serviceDeploymentArn=arn, stopType="ROLLBACK")
         report.ok("rollback", f"ECS is rolling deployment {arn.split('/')[-1]} back to the "
                               "revision it replaced")
-        version = f"rollback of {short(service['taskDefinition'])}"
-    else:
-        previous = previous_revision(ecs, service["taskDefinition"])
-        ecs.update_service(cluster=cluster, service=name, taskDefinition=previous)
-        report.ok("rollback", f"service {name}: {short(service['taskDefinition'])} -> "
-                              f"{short(previous)} (a new deployment, guarded by its alarms)")
-        version = short(previous)
-    if args.wait:
-        ecs.get_waiter("services_stable").wait(cluster=cluster, services=[name],
-                                               WaiterConfig={"Delay": 15, "MaxAttempts": 40})
-        report.ok("stable", f"service {name} is stable")
-    item = deployments.deployment_item(stack=outputs.stack, version=version, commit="-",
-                                       status="rolled_back", actor=args.actor, now=now())
-    key = deployments.record(aws.resource("dynamodb", region).Table(table), item)
-    report.ok("history", f"recorded in {table} at {key}")
-    return report
+        return f"rollback of {short(service['taskDefinition'])}"
+    previous = previous_revision(ecs, service["taskDefinition"])
+    ecs.update_service(cluster=cluster, service=name, taskDefinition=previous)
+    report.ok("rollback", f"service {name}: {short(service['taskDefinition'])} -> "
+                          f"{short(previous)} (a new deployment, guarded by its alarms)")
+    return short(previous)
 
 
 def describe(ecs, cluster: str, name: str) -> dict:

@@ -64,3 +64,11 @@ def test_without_the_history_table_output_nothing_is_rolled_back(write_outputs, 
     assert main(["rollback", "--stack", "prod", "--outputs", outputs]) == 2
     assert "stack output 'deploymentHistoryTable' is missing" in capsys.readouterr().err
     assert running_revision() == f"{FAMILY}:2"
+
+
+def test_a_history_table_that_is_gone_does_not_hide_the_rollback_done(write_outputs, capsys):
+    build_service(revisions=2)  # no table
+    assert main(["rollback", "--stack", "prod", "--outputs", write_outputs(outputs_for())]) == 1
+    out = capsys.readouterr().out
+    assert f"{FAMILY}:2 -> {FAMILY}:1" in out and "PutItem failed (ResourceNotFoundException)" in out
+    assert running_revision() == f"{FAMILY}:1"
