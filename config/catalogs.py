@@ -10,27 +10,21 @@ _XLARGES = ("xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge")
 
 # EC2: the InstanceType enum of the EC2 API, botocore 1.43.127 data/ec2/2016-11-15/service-2.json
 # (tests/config/test_catalogs.py checks this table against it).
+_EC2_5 = ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge",
+          "metal")
+_EC2_6_X86 = ("large", *_XLARGES, "24xlarge", "32xlarge", "metal")
+_EC2_7_X86 = ("large", *_XLARGES, "24xlarge", "48xlarge", "metal-24xl", "metal-48xl")
+_EC2_GRAVITON = ("medium", "large", *_XLARGES, "metal")
 EC2_INSTANCE_TYPES: dict[str, tuple[str, ...]] = {
     "t3": _BURSTABLE, "t3a": _BURSTABLE, "t4g": _BURSTABLE,
-    "m5": ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge",
-           "metal"),
-    "m6i": ("large", *_XLARGES, "24xlarge", "32xlarge", "metal"),
-    "m6a": ("large", *_XLARGES, "24xlarge", "32xlarge", "48xlarge", "metal"),
-    "m6g": ("medium", "large", *_XLARGES, "metal"),
-    "m7i": ("large", *_XLARGES, "24xlarge", "48xlarge", "metal-24xl", "metal-48xl"),
-    "m7g": ("medium", "large", *_XLARGES, "metal"),
+    "m5": _EC2_5, "r5": _EC2_5,
     "c5": ("large", "xlarge", "2xlarge", "4xlarge", "9xlarge", "12xlarge", "18xlarge", "24xlarge",
            "metal"),
-    "c6i": ("large", *_XLARGES, "24xlarge", "32xlarge", "metal"),
-    "c6g": ("medium", "large", *_XLARGES, "metal"),
-    "c7i": ("large", *_XLARGES, "24xlarge", "48xlarge", "metal-24xl", "metal-48xl"),
-    "c7g": ("medium", "large", *_XLARGES, "metal"),
-    "r5": ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge",
-           "metal"),
-    "r6i": ("large", *_XLARGES, "24xlarge", "32xlarge", "metal"),
-    "r6g": ("medium", "large", *_XLARGES, "metal"),
-    "r7i": ("large", *_XLARGES, "24xlarge", "48xlarge", "metal-24xl", "metal-48xl"),
-    "r7g": ("medium", "large", *_XLARGES, "metal"),
+    "m6i": _EC2_6_X86, "c6i": _EC2_6_X86, "r6i": _EC2_6_X86,
+    "m6a": ("large", *_XLARGES, "24xlarge", "32xlarge", "48xlarge", "metal"),
+    "m7i": _EC2_7_X86, "c7i": _EC2_7_X86, "r7i": _EC2_7_X86,
+    "m6g": _EC2_GRAVITON, "c6g": _EC2_GRAVITON, "r6g": _EC2_GRAVITON,
+    "m7g": _EC2_GRAVITON, "c7g": _EC2_GRAVITON, "r7g": _EC2_GRAVITON,
 }
 
 # RDS for PostgreSQL: "Supported DB engines for DB instance classes", Amazon RDS User Guide
