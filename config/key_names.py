@@ -15,6 +15,8 @@ from config.keys import PROJECT, SETTINGS
 # so any other aws: key (aws:profile, aws:defaultTags…) would be ignored.
 PROVIDER_KEYS = ("aws:region",)
 KNOWN_KEYS = (*(f"{PROJECT}:{s.key}" for s in SETTINGS), *PROVIDER_KEYS)
+# The Pulumi engine's own settings (e.g. pulumi:disable-default-providers) are its to judge.
+ENGINE_NAMESPACE = "pulumi"
 
 
 def full_name(key: str) -> str:
@@ -49,9 +51,9 @@ def key_problem(key: str) -> Optional[str]:
         squeezed = full_name("".join(key.split()))
         return f"{key!r} has white space in it; config keys have none{did_you_mean(squeezed)}"
     name = full_name(key)
-    if name in KNOWN_KEYS:
-        return None
     namespace = name.partition(":")[0]
+    if name in KNOWN_KEYS or namespace == ENGINE_NAMESPACE:
+        return None
     if namespace == "aws":
         return (f"{name} is not read by webstack: its AWS providers are explicit and take only "
                 f"aws:region{did_you_mean(name)}")

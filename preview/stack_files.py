@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from config.key_names import PROVIDER_KEYS, full_name, key_problem
+from config.key_names import full_name, key_problem
 
 
 class StackFileError(Exception):
@@ -150,7 +150,8 @@ def _stack_config(path: Path) -> Mapping:
     return config
 
 
-def _check_stack_value(path: Path, key: Any, value: Any, declared: set[str]) -> str:
+def _check_stack_value(path: Path, key: Any, value: Any, project: str,
+                       declared: set[str]) -> str:
     """The key's full name, once it is one webstack reads and its value one we can pass on."""
     if not isinstance(key, str):
         raise StackFileError(f"{path.name}: the key {key!r} is not a name; keys are names such as "
@@ -159,7 +160,7 @@ def _check_stack_value(path: Path, key: Any, value: Any, declared: set[str]) -> 
     if problem:
         raise StackFileError(f"{path.name}: {problem}")
     full_key = full_name(key)
-    if full_key not in declared and full_key not in PROVIDER_KEYS:
+    if full_key.startswith(f"{project}:") and full_key not in declared:
         raise StackFileError(f"{path.name} sets {full_key}, which Pulumi.yaml does not declare; "
                              "declare it there with its type and description")
     if value is None:
@@ -181,7 +182,7 @@ def load_stack_config(stack: str, project_dir: Path) -> StackConfig:
     declared, values = _project_values(project_file, project)
     given: dict[str, Any] = {}
     for key, value in _stack_config(path).items():
-        full_key = _check_stack_value(path, key, value, declared)
+        full_key = _check_stack_value(path, key, value, project, declared)
         if full_key in given:
             raise StackFileError(f"{path.name} sets {full_key} twice ({given[full_key]!r} and "
                                  f"{key!r}); keep one")

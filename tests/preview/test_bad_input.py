@@ -153,3 +153,9 @@ def test_bad_stack_names_and_values_are_exit_2_without_a_traceback(capsys, monke
     code, out, err = run_cli(capsys, monkeypatch, REPO_ROOT, *argv)
     assert (code, out) == (2, "")
     assert says in err and "Traceback" not in err
+
+
+def test_the_engine_s_own_settings_pass_through(project):
+    write(project, "Pulumi.dev.yaml", DEV + "  pulumi:disable-default-providers: ['*']\n")
+    values = load_stack_config("dev", project).values
+    assert values["pulumi:disable-default-providers"] == '["*"]'
