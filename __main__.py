@@ -16,7 +16,9 @@ from components.data.backup import BackupArgs, Backups
 from components.data.cache import REDIS_PORT, Cache, CacheArgs
 from components.edge.cdn import ApiOrigin, Cdn, CdnArgs
 from components.edge.certificates import Certificates, CertificatesArgs
-from config.keys import SETTINGS, StackSettings, check_zone_count, parse_settings
+from config.key_names import key_problem
+from config.keys import (SETTINGS, ConfigError, StackSettings, check_zone_count,
+                         parse_settings)
 from components.observability.dashboard import Dashboard, DashboardArgs
 from components.data.database import POSTGRES_PORT, Database, DatabaseArgs
 from components.observability.deployment_history import DeploymentHistory, DeploymentHistoryArgs
@@ -34,6 +36,11 @@ from components.edge.waf import Waf, WafArgs
 
 
 def read_settings() -> StackSettings:
+    """The stack's settings, validated; a key the program does not read is refused, not ignored."""
+    unknown = [problem for key in sorted(pulumi.runtime.config.CONFIG.get())
+               if (problem := key_problem(key))]
+    if unknown:
+        raise ConfigError(unknown)
     config = pulumi.Config()
     raw = {setting.key: config.get(setting.key) for setting in SETTINGS}
     return parse_settings(raw, stack=pulumi.get_stack(), region=pulumi.Config("aws").get("region"))

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
+from config.key_names import full_name
 from config.keys import ConfigError
 from policies.offline import PolicyCheck, PolicyConfigError, evaluate, read_pack_config, stack_config_file
 from preview.engine import run_preview
@@ -44,11 +45,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def overrides(pairs: Sequence[str]) -> dict[str, str]:
-    result = {}
+    """`--set KEY=VALUE` pairs by key; the preview engine then refuses keys webstack does not read."""
+    result: dict[str, str] = {}
+    keys_by_name: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
-            raise StackFileError(f"--set {pair!r}: expected KEY=VALUE")
+            raise StackFileError(f"--set {pair!r}: expected KEY=VALUE, e.g. --set appPort=8080")
+        earlier = keys_by_name.setdefault(full_name(key), key)
+        if earlier in result:
+            raise StackFileError(f"--set {key}: given twice ({result[earlier]!r} and {value!r}); "
+                                 "give it once")
         result[key] = value
     return result
 
