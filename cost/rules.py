@@ -61,6 +61,12 @@ def ec2_instance(r: Resource, ctx: Context) -> list[Line]:
                    "GB-month", f"rootBlockDevice.volumeSize = {size:g}")]
 
 
+def ebs_volume(r: Resource, ctx: Context) -> list[Line]:
+    volume_type, size = r.inputs.get("type", "gp3"), _num(r.inputs.get("size"), 0)
+    return [charge(r, ctx, "Compute", f"EBS {volume_type} volume", f"ebs.{volume_type}", size,
+                   "GB-month", f"size = {size:g}")]
+
+
 def fargate_service(r: Resource, ctx: Context) -> list[Line]:
     task = _task_definition(r, ctx)
     if task is None:
@@ -250,6 +256,7 @@ def unpriced(group: str, item: str, reason: str) -> Callable[[Resource, Context]
 
 BILLED: dict[str, Callable[[Resource, Context], list[Line]]] = {
     "aws:ec2/instance:Instance": ec2_instance,
+    "aws:ebs/volume:Volume": ebs_volume,
     "aws:ec2/eip:Eip": public_ipv4,
     "aws:ec2/natGateway:NatGateway": nat_gateway,
     "aws:ec2/vpcEndpoint:VpcEndpoint": vpc_endpoint,
@@ -300,6 +307,7 @@ FREE_TYPES: dict[str, str] = {
     **{t: "configuration of a priced database or cache" for t in (
         "aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup",
         "aws:elasticache/subnetGroup:SubnetGroup")},
+    "aws:ec2/launchTemplate:LaunchTemplate": "a template carries no charge; the instances it starts do",
     "aws:ecs/taskDefinition:TaskDefinition": "Fargate charges the running tasks (priced on the service)",
     "aws:appautoscaling/target:Target": "Application Auto Scaling carries no charge",
     "aws:appautoscaling/policy:Policy": "Application Auto Scaling carries no charge; its alarms are CloudWatch's",
