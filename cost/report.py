@@ -32,3 +32,16 @@ def _priced(line: Line) -> str:
 
 def _singular(unit: str) -> str:
     return unit[:-1] if unit.endswith("s") and not unit.endswith("ss") else unit
+
+
+def summary_row(stack: str, estimate: Estimate, top: int = 3) -> str:
+    """One row of the README's cost table: stack, priced total, biggest lines, not priced."""
+    biggest = "; ".join(f"{line.resource} {line.item} {money(line.monthly_usd)}" for line in estimate.top(top))
+    unpriced = "; ".join(f"{count} × {item}" for item, count in estimate.unpriced_counts().items())
+    return f"| {stack} | {money(estimate.total)} | {biggest} | {unpriced or 'none'} |"
+
+
+def summary_table(estimates: dict[str, Estimate]) -> str:
+    header = ["| stack | priced estimate / month | biggest lines | not priced (not in the total) |",
+              "|---|---:|---|---|"]
+    return "\n".join(header + [summary_row(stack, estimate) for stack, estimate in estimates.items()])

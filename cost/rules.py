@@ -208,7 +208,7 @@ def secret(r: Resource, ctx: Context) -> list[Line]:
 
 def metric_alarm(r: Resource, ctx: Context) -> list[Line]:
     queries = r.inputs.get("metricQueries") or []
-    metrics = sum(1 for q in queries if q.get("metric")) or 1
+    metrics = sum(1 for q in queries if q.get("metric") is not None) or 1
     return [charge(r, ctx, "Observability", "CloudWatch alarm metrics", "cloudwatch.alarm", metrics,
                    "alarm metric-months", f"{metrics} metric(s), standard resolution")]
 

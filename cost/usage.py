@@ -66,13 +66,13 @@ def _problem(key: str, value: Any) -> Optional[str]:
     return None
 
 
-def usage_file(stack: str, usage_dir: Path = USAGE_DIR) -> Path:
-    return Path(usage_dir) / f"{stack}.json"
+def usage_file(stack: str, usage_dir: Union[str, Path, None] = None) -> Path:
+    return Path(usage_dir or USAGE_DIR) / f"{stack}.json"
 
 
-def load_usage(stack: str, usage_dir: Union[str, Path] = USAGE_DIR) -> Usage:
+def load_usage(stack: str, usage_dir: Union[str, Path, None] = None) -> Usage:
     """The stack's usage file over the defaults; the defaults alone when the stack has none."""
-    path = usage_file(stack, Path(usage_dir))
+    path = usage_file(stack, usage_dir)
     if not path.exists():
         return usage_from({})
     shown = f"cost/usage/{path.name}"

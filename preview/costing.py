@@ -2,7 +2,11 @@
 the standalone `cost` estimator with the stack's usage assumptions (cost/usage/<stack>.json)."""
 from __future__ import annotations
 
+import sys
+
 from cost import Estimate, Resource, estimate, load_usage
+from cost.report import summary_table
+from preview.engine import run_preview
 from preview.plan import Plan
 
 DEFAULT_REGION = "ap-northeast-2"
@@ -22,3 +26,13 @@ def stack_region(plan: Plan) -> str:
 def estimate_plan(plan: Plan) -> Estimate:
     """Raises cost.UsageError on a bad usage file."""
     return estimate(plan_resources(plan), stack_region(plan), load_usage(plan.stack))
+
+
+def stacks_table(stacks: list[str]) -> str:
+    """The README's cost table, from each stack's offline preview."""
+    return summary_table({stack: estimate_plan(run_preview(stack)) for stack in stacks})
+
+
+if __name__ == "__main__":
+    # python -m preview.costing dev staging prod: the table README.md's Cost section holds.
+    print(stacks_table(sys.argv[1:] or ["dev", "staging", "prod"]))
