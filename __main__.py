@@ -4,11 +4,15 @@ The only place that reads Pulumi config; components receive typed settings.
 """
 from typing import Optional
 
+import json
+from pathlib import Path
+
 import pulumi
 import pulumi_aws as aws
 
 from components.observability.alarms import Alarms, AlarmsArgs, deployment_alarm_names
 from components.observability.alerts import Alerts, AlertsArgs
+from components.observability.budget import Budget, BudgetArgs
 from components.app.app_config import AppConfig, AppConfigArgs
 from components.app.firewall import AppFirewall, AppFirewallArgs
 from components.edge.assets import AssetsArgs, AssetsBucket
@@ -105,7 +109,18 @@ def monitoring(settings: StackSettings, resources: MonitoredResources, us_east_1
         alerts.us_east_1_topic_arn, us_east_1), opts)
     dashboard = Dashboard("dashboard", DashboardArgs(
         prefix, settings.region, resources, [alarm.arn for alarm in alarms.regional_alarms]), opts)
+    limit = monthly_budget_usd(settings.stack)
+    if limit:
+        Budget("budget", BudgetArgs(prefix, settings.stack, limit, alerts.topic_arn), opts)
     return {"dashboardUrl": dashboard.url, "alarmTopicArn": alerts.topic_arn}
+
+
+def monthly_budget_usd(stack: str) -> Optional[float]:
+    """The stack's monthly budget: `monthly-budget.maxMonthlyUsd` of its policy config, so the
+    preview's budget check and the AWS Budgets alerts on real spend use one number."""
+    path = Path(__file__).resolve().parent / "policies" / "config" / f"{stack}.json"
+    entry = json.loads(path.read_text(encoding="utf-8")).get("monthly-budget") if path.exists() else None
+    return entry.get("maxMonthlyUsd") if isinstance(entry, dict) else None
 
 
 def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
