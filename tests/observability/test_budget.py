@@ -92,3 +92,21 @@ def test_the_budget_properties_exist_in_the_installed_provider():
     assert {"comparison_operator", "notification_type", "threshold", "threshold_type",
             "subscriber_sns_topic_arns"} <= set(note)
     assert TIME_UNITS >= {"MONTHLY"}
+
+
+def test_a_bad_budget_in_the_policy_config_fails_before_any_resource(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from config.keys import ConfigError
+    from preview.engine import run_preview
+    root = Path(__file__).resolve().parents[2]
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "__main__.py"):
+        shutil.copy(root / name, tmp_path)
+    shutil.copytree(root / "components", tmp_path / "components")
+    (tmp_path / "policies" / "config").mkdir(parents=True)
+    (tmp_path / "policies" / "config" / "dev.json").write_text('{"monthly-budget": {"maxMonthlyUsd": -5}}')
+    registered = []
+    with pytest.raises(ConfigError, match=r"monthly-budget.maxMonthlyUsd = -5 in policies/config/dev.json"):
+        run_preview("dev", project_dir=tmp_path, registrations=registered)
+    assert registered == []
