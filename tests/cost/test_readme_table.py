@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 import cost.usage
+from cost import load_prices
 from cost.report import summary_table
 from preview import __main__ as cli
 from preview.costing import estimate_plan
@@ -12,6 +13,7 @@ from preview.costing import estimate_plan
 README = Path(__file__).resolve().parents[2] / "README.md"
 START, END = "<!-- cost-table:start (python -m preview.costing) -->", "<!-- cost-table:end -->"
 STACKS = ["dev", "staging", "prod"]
+PRICES = load_prices()
 
 
 def readme_table() -> str:
@@ -61,9 +63,19 @@ def test_the_goal_analysis_quotes_the_tools_figures(plan_of):
     for usd in quoted:
         assert f"${usd:,.2f}" in goals, usd
     assert f"about ${1100 - prod.total:,.0f}" in goals
+    arm = round(3 * 730 * (PRICES.get("ap-northeast-2", "fargate.arm64.vcpu").usd * 1
+                           + PRICES.get("ap-northeast-2", "fargate.arm64.gb").usd * 2), 2)
+    assert f"Graviton (ARM64) Fargate tasks (${arm:,.2f}" in goals
 
 
 def test_the_dev_proposal_is_the_tools_figure():
     from preview.engine import run_preview
     plan = run_preview("dev", overrides={"dbInstanceClass": "db.t4g.micro", "cacheNodeType": "cache.t4g.micro"})
-    assert f"gives ${estimate_plan(plan).total:,.2f}" in _goals()
+    dev, goals = estimate_plan(plan), _goals()
+    redis, dashboard = _sum(dev, "ElastiCache"), _sum(dev, "dashboard")
+    keys = [l for l in dev.priced if l.item == "KMS customer managed key"]
+    stores_and_backend = sum(_sum(dev, word) for word in ("RDS", "ElastiCache", "backend-instance", "IPv4"))
+    assert f"gives ${dev.total:,.2f}" in goals and f"are ${stores_and_backend:,.2f}" in goals
+    assert f"dev is ${dev.total - redis:,.2f}" in goals
+    # one key per region: dev's keys are three in its region and one in us-east-1
+    assert len(keys) == 4 and f"${dev.total - redis - dashboard - 2 * keys[0].monthly_usd:,.2f} without" in goals
