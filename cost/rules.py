@@ -143,10 +143,28 @@ def rds_instance(r: Resource, ctx: Context) -> list[Line]:
             charge(r, ctx, "Database", f"RDS {storage_type} storage, {deployment}",
                    f"rds.{storage_type}.{deployment}", storage, "GB-month",
                    f"allocatedStorage = {storage:g}" + (" (the source's)" if source else "")),
-            Line(r.name, r.type, "Database", "automated backups and Performance Insights (7 days)", FREE,
+            Line(r.name, r.type, "Database", "automated backup storage up to the provisioned storage", FREE,
                  basis=f"backupRetentionPeriod = {_num(r.inputs.get('backupRetentionPeriod')):g}",
-                 source="backup storage up to the provisioned storage and 7 days of Performance "
-                        "Insights are free; beyond that not modelled")]
+                 source=BACKUP_FREE),
+            *_performance_insights(r)]
+
+
+# https://www.usage.ai/blogs/aws/reserved-instances/rds/pricing-calculator/ (citing aws.amazon.com/rds/pricing)
+BACKUP_FREE = ("backup storage is free up to 100 % of the provisioned storage (usage.ai RDS pricing guide, "
+               "read 2026-11-30); backups beyond it are not modelled")
+# https://docs.aws.amazon.com/cdk/api/v2/python/aws_cdk.aws_rds/PerformanceInsightRetention.html
+PI_FREE_DAYS = 7
+
+
+def _performance_insights(r: Resource) -> list[Line]:
+    if not r.inputs.get("performanceInsightsEnabled"):
+        return []
+    days = _num(r.inputs.get("performanceInsightsRetentionPeriod"), PI_FREE_DAYS)
+    if days == PI_FREE_DAYS:
+        return [Line(r.name, r.type, "Database", "Performance Insights, 7 days", FREE,
+                     source="7 days is the free tier (AWS CDK docs, PerformanceInsightRetention)")]
+    return [not_priced(r, "Database", f"Performance Insights, {days:g} days",
+                       "the paid retention tier is not in cost/prices.json")]
 
 
 def _replica_source(r: Resource, ctx: Context) -> Optional[Resource]:

@@ -100,6 +100,14 @@ def test_a_price_the_table_lacks_is_not_priced_with_the_key_it_looked_for():
     assert storage.status == PRICED and backups.status == FREE
 
 
+@pytest.mark.parametrize("days,status", [(7, FREE), (93, NOT_PRICED)])
+def test_performance_insights_is_free_at_seven_days_only(days, status):
+    lines = one("aws:rds/instance:Instance", {"instanceClass": "db.t4g.micro", "performanceInsightsEnabled": True,
+                                              "performanceInsightsRetentionPeriod": days})
+    [insights] = [line for line in lines if line.item.startswith("Performance Insights")]
+    assert insights.status == status
+
+
 def test_cloudfront_is_free_within_the_always_free_tier_and_not_priced_beyond_it():
     from cost.usage import usage_from
     within = estimate([Resource("aws:cloudfront/distribution:Distribution", "cdn", {})], SEOUL).lines
