@@ -194,7 +194,8 @@ def _free_tier(r: Resource, ctx: Context, what: str, key: str, usage_key: str, u
     basis = ctx.usage.basis(usage_key)
     if price is not None and price.limit is not None and amount <= price.limit:
         return Line(r.name, r.type, "Edge", f"CloudFront {what}", FREE, amount, unit, 0.0, 0.0, basis,
-                    f"{price.source}: within the always-free {price.limit:g} {unit} a month")
+                    f"{price.source}: within the always-free {price.limit:g} {unit} a month, which "
+                    "the account shares between its stacks")
     return Line(r.name, r.type, "Edge", f"CloudFront {what} beyond the free tier", NOT_PRICED, amount,
                 unit, basis=basis, source="per-GB and per-request rates by edge geography not in cost/prices.json")
 
