@@ -72,10 +72,15 @@ class Estimate:
         groups: dict[str, float] = defaultdict(float)
         for line in self.priced:
             groups[line.group] += line.monthly_usd
-        return {name: round(usd, 2) for name, usd in sorted(groups.items(), key=lambda g: -g[1])}
+        return {name: round(usd, 2) for name, usd in sorted(groups.items(), key=lambda g: (-round(g[1], 6), g[0]))}
 
     def top(self, count: int = 5) -> list[Line]:
-        return sorted(self.priced, key=lambda line: -line.monthly_usd)[:count]
+        return self.by_cost()[:count]
+
+    def by_cost(self) -> list[Line]:
+        """Priced lines, dearest first; ties by resource and item, since the engine registers
+        resources in no fixed order."""
+        return sorted(self.priced, key=lambda line: (-round(line.monthly_usd, 6), line.resource, line.item))
 
     def unpriced_counts(self) -> dict[str, int]:
         """Not-priced items and how many of each, e.g. {"RDS db.t3.large instance hours": 2}."""

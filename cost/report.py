@@ -13,7 +13,7 @@ def report(estimate: Estimate, title: str = "Monthly cost estimate") -> str:
              + (f", {len(estimate.not_priced)} line(s) not priced" if estimate.not_priced else "")]
     lines += ["", "By group:"] + [f"  {group:<16} {money(usd):>10}" for group, usd in estimate.by_group().items()]
     lines += ["", "Priced lines (monthly, unit price × quantity — assumption):"]
-    lines += [_priced(line) for line in sorted(estimate.priced, key=lambda l: -l.monthly_usd)]
+    lines += [_priced(line) for line in estimate.by_cost()]
     if estimate.not_priced:
         lines += ["", "Not priced (counted as nothing in the total):"]
         lines += [f"  {count} × {item}" for item, count in estimate.unpriced_counts().items()]

@@ -88,3 +88,10 @@ def test_a_stack_without_a_usage_file_gets_the_defaults_and_a_broken_file_is_ref
 def test_each_stacks_usage_file_is_valid(stack):
     assert load_usage(stack).source == f"cost/usage/{stack}.json"
     assert set(json.loads((ROOT / "cost" / "usage" / f"{stack}.json").read_text())) <= set(USAGE_KEYS)
+
+
+def test_ties_are_ordered_by_name_whatever_the_registration_order():
+    nats = [Resource("aws:ec2/natGateway:NatGateway", name, {}) for name in ("nat-c", "nat-a", "nat-b")]
+    forward = estimate(nats, "ap-northeast-2", usage_from({"natDataProcessedGb": 0}))
+    backward = estimate(nats[::-1], "ap-northeast-2", usage_from({"natDataProcessedGb": 0}))
+    assert [l.resource for l in forward.top(3)] == [l.resource for l in backward.top(3)] == ["nat-a", "nat-b", "nat-c"]
