@@ -25,8 +25,8 @@ BIGGEST_LINES = 5
 
 
 def plain(value: Any) -> Any:
-    """Props as plain data; a value unknown during preview becomes None (the estimate then lists
-    what it cannot price, never a wrong figure)."""
+    """Props as plain data; a value unknown during preview becomes None, which the estimate's rules
+    read as unset (an unknown class is not priced; an unknown size takes AWS's default)."""
     if is_map(value):
         return {key: plain(peek(lambda key=key: value[key], default=None)) for key in list(value.keys())}
     if is_list(value):
