@@ -19,6 +19,10 @@ COMMANDS = {
     "dr failover": "ops.dr_failover",
     "rollback": "ops.rollback",
 }
+# Commands about the repository rather than a live stack: each module's main(argv) -> exit code.
+TOOLS = {
+    "prices": "ops.prices",
+}
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -53,13 +57,16 @@ USAGE = """usage: python -m ops <command> --stack <stack> [--outputs FILE] [--js
 Every command reads the stack's region, names and ARNs from `pulumi stack output --json --stack S`
 (or --outputs FILE with the same content). Exit 0: healthy; 1: a problem found; 2: bad input.
 commands: {commands}
-`python -m ops <command> --help` describes one."""
+`python -m ops <command> --help` describes one.
+`python -m ops prices --refresh` rewrites cost/prices.json from the AWS Pricing API (no stack)."""
 
 
 def run(argv: Sequence[str]) -> int:
     if argv and argv[0] in ("-h", "--help"):
         print(USAGE.format(commands=", ".join(COMMANDS)))
         return 0
+    if argv and argv[0] in TOOLS:
+        return importlib.import_module(TOOLS[argv[0]]).main(argv[1:])
     name, rest = find_command(argv)
     module = importlib.import_module(COMMANDS[name])
     args = parser_for(name, module).parse_args(rest)

@@ -1,7 +1,7 @@
 """`python -m preview <stack> [--json] [--set key=value ...] [--policies [--policy-config FILE]]
-[--report-only]`: what `pulumi preview` would create and, with `--policies`, what the policy pack
+[--report-only] [--cost]`: what `pulumi preview` would create and, with `--policies`, what the policy pack
 says of it. This command sits above both the preview engine and the policy runner: it builds the
-plan, then hands that plan to `policies.offline`.
+plan, then hands that plan to `policies.offline` and, with `--cost`, to the `cost` estimator.
 
 Exit codes: 0 previewed (with `--policies`: no mandatory violation); 1 the policy check found a
 mandatory violation; 2 bad input (stack config or files, `--set`, the policy config, the command
@@ -16,7 +16,10 @@ from typing import Optional, Sequence
 
 from config.key_names import full_name
 from config.keys import ConfigError
+from cost import Estimate, UsageError
+from cost.report import report as cost_report
 from policies.offline import PolicyCheck, PolicyConfigError, evaluate, read_pack_config, stack_config_file
+from preview.costing import estimate_plan
 from preview.engine import run_preview
 from preview.plan import Plan
 from preview.render import as_json, as_text
@@ -25,7 +28,7 @@ from preview.stack_files import StackFileError
 EXIT_OK = 0
 EXIT_POLICY_VIOLATION = 1
 EXIT_BAD_CONFIG = 2
-BAD_INPUT = (ConfigError, StackFileError, PolicyConfigError)
+BAD_INPUT = (ConfigError, StackFileError, PolicyConfigError, UsageError)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -41,6 +44,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="check with this policy config instead (implies --policies)")
     parser.add_argument("--report-only", action="store_true",
                         help="print the policy report alone, without the tree (implies --policies)")
+    parser.add_argument("--cost", action="store_true",
+                        help="add the plan's monthly estimate (prices: cost/prices.json, usage: "
+                             "cost/usage/<stack>.json)")
     return parser.parse_args(argv)
 
 
@@ -65,29 +71,33 @@ def main(argv: list[str]) -> int:
     checked = args.policies or args.report_only
     policy_config = args.policy_config or (stack_config_file(args.stack) if checked else None)
     return run(args.stack, sets=args.set, policy_config=policy_config, json_output=args.json,
-               show_plan=not args.report_only)
+               show_plan=not args.report_only, with_cost=args.cost)
 
 
 def run(stack: str, *, sets: Sequence[str] = (), policy_config: Optional[Path] = None,
-        json_output: bool = False, show_plan: bool = True) -> int:
+        json_output: bool = False, show_plan: bool = True, with_cost: bool = False) -> int:
     """Previews `stack` once and, given a policy config, checks that same plan; prints; returns
     the exit code. The policy config is read and checked before the preview, so a bad file
     fails at once."""
     try:
         pack_config = read_pack_config(policy_config) if policy_config else None
         plan = run_preview(stack, overrides=overrides(sets))
+        estimate = estimate_plan(plan) if with_cost else None
     except BAD_INPUT as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_CONFIG
     check = PolicyCheck(policy_config, evaluate(plan, pack_config)) if policy_config else None
-    print(output(plan, check, json_output, show_plan))
+    print(output(plan, check, json_output, show_plan, estimate))
     return EXIT_POLICY_VIOLATION if check and check.failed else EXIT_OK
 
 
-def output(plan: Plan, check: Optional[PolicyCheck], json_output: bool, show_plan: bool) -> str:
+def output(plan: Plan, check: Optional[PolicyCheck], json_output: bool, show_plan: bool,
+           estimate: Optional[Estimate] = None) -> str:
     if json_output:
-        return as_json(plan, policies=check.as_data() if check else None)
+        return as_json(plan, policies=check.as_data() if check else None,
+                       cost=estimate.as_data() if estimate else None)
     parts = ([as_text(plan)] if show_plan else []) + ([check.report()] if check else [])
+    parts += [cost_report(estimate, f"Monthly cost estimate of '{plan.stack}'")] if estimate else []
     return "\n\n".join(parts)
 
 

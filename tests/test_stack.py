@@ -41,6 +41,8 @@ DEV_RESOURCES = {
     # alarms: the backend's 2, PostgreSQL's 4, Redis's 3, CloudFront's 1.
     "aws:sns/topic:Topic": 2, "aws:cloudwatch/dashboard:Dashboard": 1,
     "aws:cloudwatch/metricAlarm:MetricAlarm": 10,
+    # Real spend: the AWS Budgets budget and the topic policy that lets it publish.
+    "aws:budgets/budget:Budget": 1, "aws:sns/topicPolicy:TopicPolicy": 1,
 }
 # staging: 2 AZs, 1 NAT gateway, no read replica, the example domain.
 STAGING_RESOURCES = {
@@ -84,6 +86,7 @@ STAGING_RESOURCES = {
     # alarms: the ALB's 3, ECS's 2, PostgreSQL's 4, 3 for each of the 2 Redis nodes, CloudFront's 1.
     "aws:sns/topic:Topic": 2, "aws:cloudwatch/dashboard:Dashboard": 1,
     "aws:cloudwatch/metricAlarm:MetricAlarm": 16,
+    "aws:budgets/budget:Budget": 1, "aws:sns/topicPolicy:TopicPolicy": 1,
 }
 # prod: the same shape, with 3 AZs, a NAT gateway per AZ and a read replica (+ its 2 log groups).
 PROD_RESOURCES = {
@@ -98,7 +101,7 @@ PROD_RESOURCES = {
 EXPECTED_RESOURCES = {"dev": DEV_RESOURCES, "staging": STAGING_RESOURCES, "prod": PROD_RESOURCES}
 
 MONITORING_COMPONENTS = {"webstack:monitoring:Alerts", "webstack:monitoring:Alarms",
-                         "webstack:monitoring:Dashboard"}
+                         "webstack:monitoring:Dashboard", "webstack:monitoring:Budget"}
 MVP_COMPONENTS = {"webstack:network:Network", "webstack:assets:AssetsBucket", "webstack:cdn:Cdn",
                   "webstack:server:Server", "webstack:database:Database", "webstack:cache:Cache",
                   "webstack:app:AppConfig", "webstack:logs:LogsKey", "webstack:backup:Backups",

@@ -91,13 +91,21 @@ class Alerts(pulumi.ComponentResource):
 
 
 def key_policy(account_id: pulumi.Input[str], topic_arn: pulumi.Input[str]) -> pulumi.Output[str]:
-    """The account administers the key; CloudWatch may use it for this account's topic only."""
+    """The account administers the key; CloudWatch and AWS Budgets may use it for this account's
+    topic only."""
     return pulumi.Output.json_dumps({
         "Version": "2012-10-17",
         "Statement": [
             account_administers_key(account_id),
             {"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow",
              "Principal": {"Service": "cloudwatch.amazonaws.com"},
+             "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
+             "Condition": {"StringEquals": {"aws:SourceAccount": account_id,
+                                            "kms:EncryptionContext:aws:sns:topicArn": topic_arn}}},
+            # A service publishing to an encrypted topic needs the key too (SNS: "Enable compatibility
+            # between event sources from AWS services and encrypted topics"); AWS Budgets does.
+            {"Sid": "BudgetsPublish", "Effect": "Allow",
+             "Principal": {"Service": "budgets.amazonaws.com"},
              "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
              "Condition": {"StringEquals": {"aws:SourceAccount": account_id,
                                             "kms:EncryptionContext:aws:sns:topicArn": topic_arn}}},

@@ -78,7 +78,8 @@ def test_cloudwatch_may_use_each_key_for_this_accounts_topic_only(plan_of, stack
             "kms:EncryptionContext:aws:sns:topicArn": topic.outputs["arn"]}
         account = statements["AccountAdministers"]
         assert account["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
-        assert set(statements) == {"CloudWatchAlarmsPublish", "AccountAdministers"}
+        # and AWS Budgets, which alerts this topic on real spend (components/observability/budget.py)
+        assert set(statements) == {"CloudWatchAlarmsPublish", "BudgetsPublish", "AccountAdministers"}
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -55,3 +55,10 @@ def test_help_lists_the_commands(capsys):
     assert cli.main(["--help"]) == 0
     assert "commands: status, backups check, restore-drill, dr failover, rollback" in \
         capsys.readouterr().out
+
+
+def test_prices_needs_no_stack_and_is_handed_its_own_arguments(capsys):
+    assert cli.main(["prices"]) == 2  # --refresh is required
+    assert "--refresh" in capsys.readouterr().err
+    assert cli.main(["prices", "--refresh", "--add", "no.such.key"]) == 2
+    assert "not a price key the Pricing API answers" in capsys.readouterr().err
