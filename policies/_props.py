@@ -7,6 +7,7 @@ during preview raises `UnknownValueError`. These helpers accept all of that.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Callable, Iterable, Optional
 
@@ -52,6 +53,11 @@ def dig(value: Any, *path: Any) -> Any:
     return value
 
 
+def known(value: Any, *path: Any) -> Any:
+    """`dig`, answering UNKNOWN instead of raising when the value (or a step) is unknown."""
+    return peek(lambda: dig(value, *path))
+
+
 def peek(read: Callable[[], Any], default: Any = UNKNOWN) -> Any:
     """Runs `read`, answering `default` instead of failing when it touches an unknown value."""
     try:
@@ -66,16 +72,19 @@ def is_true(value: Any) -> bool:
 
 
 def as_int(value: Any) -> Optional[int]:
-    """An integer from an int, a float (how the CLI sends numbers) or a numeric string."""
+    """An integer from an int, a float (how the CLI sends numbers) or a numeric string; None for
+    anything else, including infinities and NaN ("inf", "1e999")."""
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, (int, float)):
-        return int(value)
     if isinstance(value, str):
         try:
-            return int(float(value.strip()))
+            value = float(value.strip())
         except ValueError:
             return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return int(value)
     return None
 
 

@@ -6,22 +6,23 @@ from typing import Any, Iterator, Optional
 from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidationArgs
 
 from policies import _aws as aws
-from policies._policy import applies_to, list_setting, resource_policy, settings, stack_policy
+from policies._policy import (applies_to, cidr_list_setting, list_setting, port_list_setting, resource_policy,
+                              settings, stack_policy)
 from policies._props import UNKNOWN, as_ints, dig, elements, items, peek, present, tag_value
 from policies._refs import identifiers, resolve
 from policies._sg import RULE_TYPES, Ingress, ingress_rules, is_anywhere, within_any
 
 PUBLIC_SCHEMA = {
-    "publicPorts": list_setting("integer", [80, 443],
+    "publicPorts": port_list_setting([80, 443],
                                 "Ports that may be open to 0.0.0.0/0 and ::/0."),
 }
 ADMIN_SCHEMA = {
-    "adminPorts": list_setting("integer", [22, 3389], "Remote administration ports."),
-    "adminCidrs": list_setting("string", [],
+    "adminPorts": port_list_setting([22, 3389], "Remote administration ports."),
+    "adminCidrs": cidr_list_setting([],
                                "Networks allowed on the admin ports (empty: none; use Session Manager)."),
 }
 DATA_SCHEMA = {
-    "dataPorts": list_setting("integer", [5432, 3306, 6379, 11211],
+    "dataPorts": port_list_setting([5432, 3306, 6379, 11211],
                               "Database and cache ports, reachable only from security groups."),
 }
 ROLES_SCHEMA = {
