@@ -8,8 +8,10 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidati
 
 from policies import _aws as aws
 from policies._policy import applies_to, integer_setting, resource_policy, settings, stack_policy
-from policies._props import as_int, dig, is_true, items, present
+from policies._props import as_int, dig, is_true, items, known, present
+from policies._refs import resolve
 from policies._s3 import (
+    BUCKET_KEYS,
     EXEMPT_BUCKET_ROLES_SETTING,
     check_every_bucket,
     inline_versioning_enabled,
@@ -112,6 +114,20 @@ def s3_data_bucket_versioning(args: StackValidationArgs, report: ReportViolation
         child_ok=lambda props: dig(props, "versioningConfiguration", "status") == "Enabled",
         applies=lambda bucket: is_data_bucket(bucket.props, exempt),
         message="versioning is not enabled on this data bucket")
+    _suspensions(args, report, exempt)
+
+
+def _suspensions(args: StackValidationArgs, report: ReportViolation, exempt: list) -> None:
+    """A BucketVersioning that suspends versioning, judged by itself: on a data bucket of the
+    stack, or on a bucket the stack does not define (it cannot tell that one holds no data)."""
+    buckets = [r for r in args.resources if r.resource_type in aws.BUCKETS]
+    for versioning in (r for r in args.resources if r.resource_type in aws.BUCKET_VERSIONING):
+        status = known(versioning.props, "versioningConfiguration", "status")
+        if status != "Suspended":
+            continue
+        targets = resolve(versioning, "bucket", buckets, BUCKET_KEYS)
+        if targets == [] or any(is_data_bucket(t.props, exempt) for t in targets or []):
+            report("versioningConfiguration.status is Suspended on a data bucket", versioning.urn)
 
 
 POLICIES = [

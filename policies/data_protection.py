@@ -7,7 +7,7 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs
 
 from policies import _aws as aws
 from policies._policy import ADVISORY, applies_to, resource_policy, settings
-from policies._props import is_true, present
+from policies._props import UNKNOWN, is_true, known, present
 from policies._s3 import EXEMPT_BUCKET_ROLES_SETTING, is_data_bucket
 
 BUCKET_SCHEMA = {"exemptBucketRoles": EXEMPT_BUCKET_ROLES_SETTING}
@@ -61,6 +61,13 @@ def final_snapshot_kept(args: ResourceValidationArgs, report: ReportViolation) -
         report("finalSnapshotIdentifier is not set")
 
 
+@applies_to(*aws.LOAD_BALANCERS)
+def alb_deletion_protection(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    enabled = known(args.props, "enableDeletionProtection")
+    if enabled is not UNKNOWN and not is_true(enabled):
+        report("enableDeletionProtection is not true")
+
+
 POLICIES = [
     resource_policy(
         "stateful-resources-protected",
@@ -78,4 +85,9 @@ POLICIES = [
         "Deleting a database or cache must leave a final snapshot: skip_final_snapshot=False "
         "with a final_snapshot_identifier (RDS, Aurora) or a final_snapshot_identifier (ElastiCache).",
         final_snapshot_kept, level=ADVISORY),
+    resource_policy(
+        "alb-deletion-protection",
+        "Load balancers that carry production traffic need deletion protection: set "
+        "enable_deletion_protection=True (turn it off in a separate change before deleting).",
+        alb_deletion_protection, level=ADVISORY),
 ]

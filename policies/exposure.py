@@ -1,13 +1,13 @@
 """Exposure: what the internet can reach directly (databases, buckets, instances, tasks, the CDN)."""
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Any, Mapping
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidationArgs
 
 from policies import _aws as aws
 from policies._policy import applies_to, resource_policy, settings, stack_policy
-from policies._props import dig, is_true, items, peek, present
+from policies._props import UNKNOWN, dig, is_map, is_true, items, json_document, known, peek, present
 from policies._s3 import check_every_bucket
 
 
@@ -40,6 +40,63 @@ def s3_public_access_blocked(args: StackValidationArgs, report: ReportViolation)
                        inline_ok=lambda bucket: False,
                        child_ok=lambda props: not _flags_off(props),
                        message=_missing_block_message)
+
+
+@applies_to(aws.BUCKET_PUBLIC_ACCESS_BLOCK, aws.ACCOUNT_PUBLIC_ACCESS_BLOCK)
+def s3_public_access_block_complete(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    off = [flag for flag in PUBLIC_ACCESS_BLOCK_FLAGS
+           if (value := known(args.props, flag)) is not UNKNOWN and not is_true(value)]
+    if off:
+        report(f"{', '.join(off)} {'is' if len(off) == 1 else 'are'} false or unset")
+
+
+# S3 calls a policy public unless it grants only to fixed principals or is narrowed by one of these
+# condition keys (S3 API reference, PublicAccessBlockConfiguration: "Amazon S3 considers a bucket
+# policy public unless ..."; https://docs.aws.amazon.com/AmazonS3/latest/API/API_PublicAccessBlockConfiguration.html).
+NARROWING_CONDITION_KEYS = frozenset(key.lower() for key in (
+    "aws:SourceIp", "aws:SourceArn", "aws:SourceVpc", "aws:SourceVpce", "aws:SourceOwner",
+    "aws:SourceAccount", "s3:x-amz-server-side-encryption-aws-kms-key-id", "aws:userid",
+    "aws:PrincipalOrgID", "aws:PrincipalAccount", "aws:PrincipalArn"))
+
+
+def _is_anyone(principal: Any) -> bool:
+    if principal == "*":
+        return True
+    return is_map(principal) and "*" in items(dig(principal, "AWS"))
+
+
+def _narrowing_keys(condition: Any) -> set[str]:
+    if not is_map(condition):
+        return set()
+    return {str(key).lower() for operator in condition.values() if is_map(operator) for key in operator}
+
+
+def public_statements(document: Any) -> list[str]:
+    """The Sids (or indexes) of statements that allow anyone without a narrowing condition."""
+    found = []
+    for index, statement in enumerate(items(dig(document, "Statement"))):
+        if not is_map(statement) or dig(statement, "Effect") != "Allow":
+            continue
+        anyone = _is_anyone(dig(statement, "Principal")) or dig(statement, "NotPrincipal") is not None
+        if anyone and not (_narrowing_keys(dig(statement, "Condition")) & NARROWING_CONDITION_KEYS):
+            sid = dig(statement, "Sid")
+            found.append(sid if isinstance(sid, str) and sid else f"Statement[{index}]")
+    return found
+
+
+@applies_to(aws.BUCKET_POLICY, *aws.BUCKETS)
+def s3_bucket_policy_not_public(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    policy = known(args.props, "policy")
+    if policy is UNKNOWN:
+        return
+    for statement in public_statements(json_document(policy)):
+        report(f"policy statement {statement} allows any principal without a narrowing condition")
+
+
+@applies_to(aws.BUCKET_OWNERSHIP_CONTROLS)
+def s3_ownership_not_object_writer(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if known(args.props, "rule", "objectOwnership") == "ObjectWriter":
+        report("rule.objectOwnership is ObjectWriter, which turns ACLs back on")
 
 
 PUBLIC_CANNED_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
@@ -125,6 +182,24 @@ POLICIES = [
         "with block_public_acls, block_public_policy, ignore_public_acls and "
         "restrict_public_buckets all True (or one complete account-level block).",
         s3_public_access_blocked),
+    resource_policy(
+        "s3-public-access-block-complete",
+        "A public access block must turn on all four flags: block_public_acls, "
+        "block_public_policy, ignore_public_acls and restrict_public_buckets = True (a flag left "
+        "out is false).",
+        s3_public_access_block_complete),
+    resource_policy(
+        "s3-bucket-policy-not-public",
+        "Bucket policies must not allow any principal ('*' or {'AWS': '*'}) unless a condition "
+        "narrows it (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, aws:SourceVpce, ...): "
+        "serve public content through CloudFront with origin access control.",
+        s3_bucket_policy_not_public),
+    resource_policy(
+        "s3-ownership-not-object-writer",
+        "Bucket ownership controls must not be ObjectWriter (ACLs enabled): use "
+        "object_ownership='BucketOwnerEnforced' (or 'BucketOwnerPreferred' where a log delivery "
+        "service needs ACLs).",
+        s3_ownership_not_object_writer),
     resource_policy(
         "s3-no-public-acl",
         "S3 ACLs must not grant public access: drop public-read / public-read-write / "

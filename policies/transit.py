@@ -219,7 +219,7 @@ def denies_insecure_transport(document: Optional[Mapping]) -> bool:
 def _is_tls_deny(statement: Mapping) -> bool:
     principal = dig(statement, "Principal")
     everyone = principal == "*" or "*" in items(dig(principal, "AWS"))
-    every_action = bool({"s3:*", "*"} & set(items(dig(statement, "Action"))))
+    every_action = bool({"s3:*", "*"} & {a for a in items(dig(statement, "Action")) if isinstance(a, str)})
     insecure = [str(v).lower() for v in items(dig(statement, "Condition", "Bool", "aws:SecureTransport"))]
     return dig(statement, "Effect") == "Deny" and everyone and every_action and "false" in insecure
 
@@ -230,6 +230,14 @@ def s3_bucket_policy_requires_tls(args: StackValidationArgs, report: ReportViola
         inline_ok=lambda bucket: denies_insecure_transport(json_document(bucket.props.get("policy"))),
         child_ok=lambda props: denies_insecure_transport(json_document(props.get("policy"))),
         message="no bucket policy denies requests made without TLS (aws:SecureTransport=false)")
+
+
+@applies_to(aws.BUCKET_POLICY)
+def s3_bucket_policy_denies_insecure_transport(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    # A bucket has one policy: this resource replaces it whole, so it must carry the deny itself.
+    policy = peek(lambda: args.props.get("policy"))
+    if policy is not UNKNOWN and not denies_insecure_transport(json_document(policy)):
+        report("the policy has no statement denying requests made without TLS (aws:SecureTransport=false)")
 
 
 POLICIES = [
@@ -271,4 +279,10 @@ POLICIES = [
         "Every bucket's policy must deny non-TLS requests: add a statement Effect=Deny, "
         "Principal='*', Action='s3:*', Condition={'Bool': {'aws:SecureTransport': 'false'}}.",
         s3_bucket_policy_requires_tls),
+    resource_policy(
+        "s3-bucket-policy-denies-insecure-transport",
+        "Each aws.s3.BucketPolicy replaces the bucket's whole policy, so it must deny non-TLS "
+        "requests itself: add Effect=Deny, Principal='*', Action='s3:*', "
+        "Condition={'Bool': {'aws:SecureTransport': 'false'}}.",
+        s3_bucket_policy_denies_insecure_transport),
 ]
