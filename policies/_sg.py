@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping, Optional
 
 from policies import _aws as aws
-from policies._props import as_int, dig, is_true, items
+from policies._props import UNKNOWN, as_int, dig, is_list, is_true, items, known, present
 
 ALL_PORTS = (0, 65535)
 PROTOCOL_NUMBERS = {6: "tcp", 17: "udp", 1: "icmp", 58: "icmpv6", -1: "-1"}
@@ -32,6 +32,12 @@ class Ingress:
     cidrs: tuple[str, ...] = ()
     prefix_lists: tuple[str, ...] = ()
     self_reference: bool = False
+    other_groups: bool = False  # admits security groups other than its own
+
+    @property
+    def only_self(self) -> bool:
+        """The group admits its own members and nothing else: how members of one group talk."""
+        return self.self_reference and not (self.cidrs or self.prefix_lists or self.other_groups)
 
     @property
     def port_span(self) -> Optional[tuple[int, int]]:
@@ -69,7 +75,14 @@ def _inline(index: int, block: Mapping) -> Ingress:
         from_port=as_int(dig(block, "fromPort")), to_port=as_int(dig(block, "toPort")),
         cidrs=tuple(items(dig(block, "cidrBlocks"))) + tuple(items(dig(block, "ipv6CidrBlocks"))),
         prefix_lists=tuple(items(dig(block, "prefixListIds"))),
-        self_reference=is_true(dig(block, "self")))
+        self_reference=is_true(dig(block, "self")),
+        other_groups=_names_groups(block))
+
+
+def _names_groups(block: Mapping) -> bool:
+    """Whether a block admits other groups; an unknown list or id counts as one."""
+    groups = known(block, "securityGroups")
+    return groups is UNKNOWN or (is_list(groups) and len(groups) > 0) or present(known(block, "sourceSecurityGroupId"))
 
 
 def ingress_rules(resource_type: str, props: Mapping) -> list[Ingress]:
@@ -83,9 +96,12 @@ def ingress_rules(resource_type: str, props: Mapping) -> list[Ingress]:
     if resource_type == aws.SECURITY_GROUP_INGRESS_RULE:
         cidrs = tuple(c for c in (props.get("cidrIpv4"), props.get("cidrIpv6")) if c)
         prefix = props.get("prefixListId")
+        source, target = known(props, "referencedSecurityGroupId"), known(props, "securityGroupId")
+        itself = present(source) and source is not UNKNOWN and source == target
         return [Ingress("rule", normalize_protocol(props.get("ipProtocol")),
                         as_int(props.get("fromPort")), as_int(props.get("toPort")),
-                        cidrs, (prefix,) if prefix else ())]
+                        cidrs, (prefix,) if prefix else (), self_reference=itself,
+                        other_groups=present(source) and not itself)]
     return []
 
 

@@ -54,6 +54,16 @@ SECRET_NAMES_SCHEMA = {
         "Environment variable names (globs, any case) that hold secrets and belong in `secrets`."),
 }
 ACCESS_KEY_ID = re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")  # an AWS access key id in a value
+# Names that point at a secret rather than hold one (OAUTH_TOKEN_URL, DB_SECRET_ARN) are fine,
+# unless the config names them exactly.
+REFERENCE_SUFFIXES = ("_ARN", "_URL", "_URI", "_HOST", "_PORT", "_ENDPOINT", "_HEADER", "_NAME", "_PATH",
+                      "_FILE", "_REGION")
+
+
+def _secret_name(name: str, patterns: list[str]) -> bool:
+    if name in patterns:
+        return True
+    return not name.endswith(REFERENCE_SUFFIXES) and any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
 @applies_to(aws.ECS_TASK_DEFINITION)
@@ -63,7 +73,7 @@ def ecs_task_no_plaintext_secrets(args: ResourceValidationArgs, report: ReportVi
         for variable in items(dig(container, "environment")):
             name, value = dig(variable, "name"), dig(variable, "value")
             name = name if isinstance(name, str) else ""
-            if any(fnmatch.fnmatchcase(name.upper(), p) for p in patterns):
+            if _secret_name(name.upper(), patterns):
                 report(f"{label}.environment {name} looks like a secret in plain text")
             elif isinstance(value, str) and ACCESS_KEY_ID.search(value):
                 report(f"{label}.environment {name or '(unnamed)'} holds an AWS access key id")

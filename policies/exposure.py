@@ -8,6 +8,7 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidati
 from policies import _aws as aws
 from policies._policy import applies_to, resource_policy, settings, stack_policy
 from policies._props import UNKNOWN, dig, is_map, is_true, items, json_document, known, peek, present
+from policies._refs import resolve
 from policies._s3 import check_every_bucket
 
 
@@ -139,17 +140,33 @@ def _public_ip_sources(resource_type: str, props: Mapping) -> list[str]:
         return [f"networkInterfaces[{index}].associatePublicIpAddress"
                 for index, interface in enumerate(items(props.get("networkInterfaces")))
                 if is_true(dig(interface, "associatePublicIpAddress"))]
-    if resource_type == aws.EIP:
-        return ["an Elastic IP attached to an instance"] if present(props.get("instance")) else []
-    return ["mapPublicIpOnLaunch"] if is_true(props.get("mapPublicIpOnLaunch")) else []
+    return ["an Elastic IP attached to an instance"] if present(props.get("instance")) else []
 
 
-@applies_to(aws.EC2_LAUNCH_TEMPLATE, aws.EIP, aws.SUBNET, *aws.EC2_INSTANCE_LIKE)
+@applies_to(aws.EC2_LAUNCH_TEMPLATE, aws.EIP, *aws.EC2_INSTANCE_LIKE)
 def ec2_no_public_ip(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if settings(args, TIER_SCHEMA)["tier"] != "scaled":
         return
     for source in _public_ip_sources(args.resource_type, args.props):
         report(f"public IPv4 address from {source}")
+
+
+SUBNET_INSTANCES = (aws.EC2_INSTANCE, aws.EC2_SPOT_INSTANCE)
+
+
+def ec2_no_public_ip_from_subnet(args: StackValidationArgs, report: ReportViolation) -> None:
+    """A public subnet that maps public IPs is how public subnets work (NAT gateways, load
+    balancers get their addresses anyway); only an instance launched into it gets one by it."""
+    if settings(args, TIER_SCHEMA)["tier"] != "scaled":
+        return
+    subnets = [r for r in args.resources if r.resource_type == aws.SUBNET]
+    for instance in (r for r in args.resources if r.resource_type in SUBNET_INSTANCES):
+        if known(instance.props, "associatePublicIpAddress") is not None:
+            continue  # set either way: the instance decides, and ec2-no-public-ip judges it
+        for subnet in resolve(instance, "subnetId", subnets) or []:
+            if is_true(known(subnet.props, "mapPublicIpOnLaunch")):
+                report(f"launched into subnet {subnet.name}, which maps public IPs, without "
+                       "associatePublicIpAddress=False", instance.urn)
 
 
 @applies_to(aws.ECS_SERVICE, aws.ECS_TASK_SET)
@@ -213,10 +230,16 @@ POLICIES = [
         ec2_imdsv2_required),
     resource_policy(
         "ec2-no-public-ip",
-        "In the scaled tier nothing runs on a public IP: set associate_public_ip_address=False, "
-        "keep map_public_ip_on_launch off on subnets, attach no Elastic IP to instances, and "
-        "reach instances through the ALB or Session Manager.",
+        "In the scaled tier nothing runs on a public IP: set associate_public_ip_address=False "
+        "on instances and launch templates, attach no Elastic IP to instances, and reach "
+        "instances through the ALB or Session Manager.",
         ec2_no_public_ip, config=TIER_SCHEMA),
+    stack_policy(
+        "ec2-no-public-ip-from-subnet",
+        "In the scaled tier an instance must not get a public IP from its subnet: set "
+        "associate_public_ip_address=False on instances in subnets with map_public_ip_on_launch, "
+        "or launch them in private subnets.",
+        ec2_no_public_ip_from_subnet, config=TIER_SCHEMA),
     resource_policy(
         "ecs-no-public-ip",
         "ECS tasks must not get public IPs: network_configuration.assign_public_ip=False in "

@@ -35,7 +35,15 @@ ROLES_SCHEMA = {
 }
 
 
+# ICMP "destination unreachable" (IPv4 type 3) and ICMPv6 "packet too big" (type 2) carry path MTU
+# discovery; blocking them breaks large responses (RFC 1191, RFC 8201). For ICMP rules, fromPort is
+# the type.
+PATH_MTU_ICMP = {"icmp": 3, "icmpv6": 2}
+
+
 def _is_public_only(rule: Ingress, public_ports: set[int]) -> bool:
+    if rule.protocol in PATH_MTU_ICMP:
+        return rule.from_port == PATH_MTU_ICMP[rule.protocol]
     span = rule.port_span
     if span is None:
         return False
@@ -79,7 +87,7 @@ def sg_data_ports_from_security_groups_only(args: ResourceValidationArgs, report
 @applies_to(*RULE_TYPES)
 def sg_no_all_traffic_ingress(args: ResourceValidationArgs, report: ReportViolation) -> None:
     for rule in ingress_rules(args.resource_type, args.props):
-        if rule.opens_everything:
+        if rule.opens_everything and not rule.only_self:
             report(f"{rule.describe()} admits every protocol or every port")
 
 
@@ -153,8 +161,8 @@ def _problems(rule: Ingress, sources: Optional[list], role: dict, allowed: set) 
 POLICIES = [
     resource_policy(
         "sg-public-ingress-only-on-public-ports",
-        "Only the public ports (80 and 443 by default, publicPorts) may be open to 0.0.0.0/0 or "
-        "::/0: narrow the source to a CIDR or a security group, or put the service behind the ALB.",
+        "Only the public ports (80 and 443 by default, publicPorts) and path MTU discovery ICMP "
+        "may be open to 0.0.0.0/0 or ::/0: narrow the source to a CIDR or a security group, or put the service behind the ALB.",
         sg_public_ingress_only_on_public_ports, config=PUBLIC_SCHEMA),
     resource_policy(
         "sg-admin-ports-from-admin-cidrs",
@@ -169,7 +177,8 @@ POLICIES = [
     resource_policy(
         "sg-no-all-traffic-ingress",
         "Ingress must name a protocol and a port range: replace protocol '-1' or ports 0-65535 "
-        "with the ports the service listens on.",
+        "with the ports the service listens on (a rule whose only source is its own group, "
+        "self=True, may stay open).",
         sg_no_all_traffic_ingress),
     stack_policy(
         "sg-data-tier-admits-only-backend",

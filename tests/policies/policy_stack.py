@@ -7,7 +7,7 @@ import dataclasses
 from typing import Any, Callable
 
 from policy_kit import (TAGS, bucket_with, distribution, dynamodb_table, http_redirect_listener,
-                        https_listener, ingress_rule, launch_template, pg_parameter_group,
+                        https_listener, ingress_rule, instance, launch_template, pg_parameter_group,
                         rds_instance, replication_group, res, security_group)
 from preview.plan import Plan, PlannedResource
 
@@ -28,7 +28,8 @@ def compliant_stack() -> dict[str, PlannedResource]:
         stack[key] = res(resource_type, props, name=key, provider=provider, **options)
         return stack[key]
 
-    add("subnet", aws.SUBNET, {"vpcId": "vpc-1", "cidrBlock": "10.0.0.0/24", "mapPublicIpOnLaunch": False})
+    subnet = add("subnet", aws.SUBNET, {"vpcId": "vpc-1", "cidrBlock": "10.0.0.0/24", "mapPublicIpOnLaunch": False})
+    add("instance", aws.EC2_INSTANCE, instance(subnetId=subnet.id), deps={"subnetId": [subnet]})
     edge = add("edge-sg", aws.SECURITY_GROUP, security_group("edge"), id="sg-edge")
     backend = add("backend-sg", aws.SECURITY_GROUP, security_group("backend"), id="sg-backend")
     database = add("database-sg", aws.SECURITY_GROUP, security_group("database"), id="sg-database")
