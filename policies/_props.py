@@ -17,6 +17,10 @@ UNKNOWN: Any = type("Unknown", (), {"__repr__": lambda self: "UNKNOWN"})()
 """Stands for a value that is not known during preview (see `peek`)."""
 
 
+# Sets of allowed values are tuples in the policies: `value in a_tuple` compares, where `in` on a
+# set would hash, and an unexpected list or object would raise instead of simply not matching.
+
+
 def is_map(value: Any) -> bool:
     return isinstance(value, Mapping)
 
@@ -56,6 +60,13 @@ def dig(value: Any, *path: Any) -> Any:
 def known(value: Any, *path: Any) -> Any:
     """`dig`, answering UNKNOWN instead of raising when the value (or a step) is unknown."""
     return peek(lambda: dig(value, *path))
+
+
+def known_elements(value: Any, *path: Any) -> list:
+    """The list at `path`, each element UNKNOWN where not known; [] where the list itself is
+    unknown or missing."""
+    found = known(value, *path)
+    return [] if found is UNKNOWN else elements(found)
 
 
 def peek(read: Callable[[], Any], default: Any = UNKNOWN) -> Any:
@@ -117,5 +128,7 @@ def tag_keys(tags: Any) -> set[str]:
     return {str(key) for key in tags} if is_map(tags) else set()
 
 
-def tag_value(props: Mapping, key: str) -> Any:
-    return peek(lambda: dig(props, "tags", key), default=None)
+def tag_value(props: Mapping, key: str) -> Optional[str]:
+    """A tag's value; None when unset, unknown or not a string (AWS tag values are strings)."""
+    value = peek(lambda: dig(props, "tags", key), default=None)
+    return value if isinstance(value, str) else None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping, Optional
 
 from policies import _aws as aws
-from policies._props import UNKNOWN, as_int, dig, is_list, is_true, items, known, present
+from policies._props import UNKNOWN, as_int, dig, elements, is_list, is_true, items, known, peek, present
 
 ALL_PORTS = (0, 65535)
 PROTOCOL_NUMBERS = {6: "tcp", 17: "udp", 1: "icmp", 58: "icmpv6", -1: "-1"}
@@ -33,6 +33,7 @@ class Ingress:
     prefix_lists: tuple[str, ...] = ()
     self_reference: bool = False
     other_groups: bool = False  # admits security groups other than its own
+    index: int = 0  # position among the resource's inline blocks
 
     @property
     def only_self(self) -> bool:
@@ -76,7 +77,7 @@ def _inline(index: int, block: Mapping) -> Ingress:
         cidrs=tuple(items(dig(block, "cidrBlocks"))) + tuple(items(dig(block, "ipv6CidrBlocks"))),
         prefix_lists=tuple(items(dig(block, "prefixListIds"))),
         self_reference=is_true(dig(block, "self")),
-        other_groups=_names_groups(block))
+        other_groups=_names_groups(block), index=index)
 
 
 def _names_groups(block: Mapping) -> bool:
@@ -88,7 +89,7 @@ def _names_groups(block: Mapping) -> bool:
 def ingress_rules(resource_type: str, props: Mapping) -> list[Ingress]:
     """Every ingress rule a resource writes; empty for egress rules and unrelated resources."""
     if resource_type in aws.SECURITY_GROUPS:
-        return [_inline(index, block) for index, block in enumerate(items(props.get("ingress")))]
+        return known_rules(props)
     if resource_type == aws.SECURITY_GROUP_RULE:
         if props.get("type") != "ingress":
             return []
@@ -103,6 +104,16 @@ def ingress_rules(resource_type: str, props: Mapping) -> list[Ingress]:
                         cidrs, (prefix,) if prefix else (), self_reference=itself,
                         other_groups=present(source) and not itself)]
     return []
+
+
+def known_rules(props: Mapping) -> list[Ingress]:
+    """A group's inline rules that are known during preview: a block (or a field of it) not yet
+    known is skipped, so an open rule next to an unknown one is still judged."""
+    blocks = known(props, "ingress")
+    rules = [peek(lambda index=index, block=block: _inline(index, block), default=None)
+             for index, block in enumerate(elements(blocks) if blocks is not UNKNOWN else [])
+             if block is not UNKNOWN]
+    return [rule for rule in rules if rule is not None]
 
 
 RULE_TYPES = (*aws.SECURITY_GROUPS, aws.SECURITY_GROUP_RULE, aws.SECURITY_GROUP_INGRESS_RULE)

@@ -8,7 +8,7 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidati
 
 from policies import _aws as aws
 from policies._policy import applies_to, integer_setting, resource_policy, settings, stack_policy
-from policies._props import as_int, dig, is_true, items, known, present
+from policies._props import UNKNOWN, as_int, dig, is_true, known, known_elements, present
 from policies._refs import resolve
 from policies._s3 import (
     BUCKET_KEYS,
@@ -81,8 +81,9 @@ def dynamodb_point_in_time_recovery(args: ResourceValidationArgs, report: Report
     period, minimum = dig(recovery, "recoveryPeriodInDays"), _minimum(args, DYNAMODB_SCHEMA)
     if period is not None and _too_short(period, minimum):
         report(f"pointInTimeRecovery.recoveryPeriodInDays is {_days(period)}; at least {minimum} required")
-    for index, replica in enumerate(items(props.get("replicas"))):
-        if not is_true(dig(replica, "pointInTimeRecovery")):
+    for index, replica in enumerate(known_elements(props, "replicas")):
+        if replica is not UNKNOWN and known(replica, "pointInTimeRecovery") is not UNKNOWN \
+                and not is_true(known(replica, "pointInTimeRecovery")):
             report(f"replicas[{index}].pointInTimeRecovery is not true")
 
 
@@ -92,12 +93,14 @@ PLAN_SCHEMA = retention_schema(7, "AWS Backup recovery points")
 @applies_to(aws.BACKUP_PLAN)
 def backup_plan_retention(args: ResourceValidationArgs, report: ReportViolation) -> None:
     minimum = _minimum(args, PLAN_SCHEMA)
-    for index, rule in enumerate(items(args.props.get("rules"))):
-        lifecycles = [(f"rules[{index}].lifecycle", dig(rule, "lifecycle"))]
-        lifecycles += [(f"rules[{index}].copyActions[{copy}].lifecycle", dig(action, "lifecycle"))
-                       for copy, action in enumerate(items(dig(rule, "copyActions")))]
+    for index, rule in enumerate(known_elements(args.props, "rules")):
+        lifecycles = [(f"rules[{index}].lifecycle", known(rule, "lifecycle"))]
+        lifecycles += [(f"rules[{index}].copyActions[{copy}].lifecycle", known(action, "lifecycle"))
+                       for copy, action in enumerate(known_elements(rule, "copyActions"))]
         for where, lifecycle in lifecycles:
-            delete_after = dig(lifecycle, "deleteAfter")
+            delete_after = known(lifecycle, "deleteAfter")
+            if delete_after is UNKNOWN:
+                continue
             # No deleteAfter keeps recovery points indefinitely.
             if delete_after is not None and _too_short(delete_after, minimum):
                 report(f"{where}.deleteAfter is {_days(delete_after)}; at least {minimum} days required")

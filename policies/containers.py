@@ -81,7 +81,7 @@ def ecs_task_no_plaintext_secrets(args: ResourceValidationArgs, report: ReportVi
 
 # ---- ECR ----
 
-IMMUTABLE_TAGS = frozenset({"IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"})
+IMMUTABLE_TAGS = ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
 
 
 @applies_to(aws.ECR_REPOSITORY)

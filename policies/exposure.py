@@ -7,7 +7,8 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidati
 
 from policies import _aws as aws
 from policies._policy import applies_to, resource_policy, settings, stack_policy
-from policies._props import UNKNOWN, dig, is_map, is_true, items, json_document, known, peek, present
+from policies._props import (UNKNOWN, dig, is_map, is_true, items, json_document, known, known_elements, peek,
+                             present)
 from policies._refs import resolve
 from policies._s3 import check_every_bucket
 
@@ -100,20 +101,20 @@ def s3_ownership_not_object_writer(args: ResourceValidationArgs, report: ReportV
         report("rule.objectOwnership is ObjectWriter, which turns ACLs back on")
 
 
-PUBLIC_CANNED_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
-PUBLIC_GRANTEES = frozenset({"http://acs.amazonaws.com/groups/global/AllUsers",
-                             "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"})
+PUBLIC_CANNED_ACLS = ("public-read", "public-read-write", "authenticated-read")
+PUBLIC_GRANTEES = ("http://acs.amazonaws.com/groups/global/AllUsers",
+                   "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
 
 
 @applies_to(*aws.BUCKETS, *aws.BUCKET_ACL, *aws.BUCKET_OBJECTS)
 def s3_no_public_acl(args: ResourceValidationArgs, report: ReportViolation) -> None:
     props = args.props
-    acl = props.get("acl")
+    acl = known(props, "acl")
     if acl in PUBLIC_CANNED_ACLS:
         report(f"acl is {acl}")
-    grants = [dig(grant, "uri") for grant in items(props.get("grants"))]
-    grants += [dig(grant, "grantee", "uri")
-               for grant in items(dig(props, "accessControlPolicy", "grants"))]
+    grants = [known(grant, "uri") for grant in known_elements(props, "grants")]
+    grants += [known(grant, "grantee", "uri")
+               for grant in known_elements(props, "accessControlPolicy", "grants")]
     for grantee in sorted({uri for uri in grants if uri in PUBLIC_GRANTEES}):
         report(f"a grant gives {grantee.rsplit('/', 1)[-1]} access")
 
@@ -135,12 +136,13 @@ TIER_SCHEMA = {
 
 def _public_ip_sources(resource_type: str, props: Mapping) -> list[str]:
     if resource_type in aws.EC2_INSTANCE_LIKE:
-        return ["associatePublicIpAddress"] if is_true(props.get("associatePublicIpAddress")) else []
+        return ["associatePublicIpAddress"] if is_true(known(props, "associatePublicIpAddress")) else []
     if resource_type == aws.EC2_LAUNCH_TEMPLATE:
         return [f"networkInterfaces[{index}].associatePublicIpAddress"
-                for index, interface in enumerate(items(props.get("networkInterfaces")))
-                if is_true(dig(interface, "associatePublicIpAddress"))]
-    return ["an Elastic IP attached to an instance"] if present(props.get("instance")) else []
+                for index, interface in enumerate(known_elements(props, "networkInterfaces"))
+                if is_true(known(interface, "associatePublicIpAddress"))]
+    # An unknown instance id still attaches the address to an instance.
+    return ["an Elastic IP attached to an instance"] if present(known(props, "instance")) else []
 
 
 @applies_to(aws.EC2_LAUNCH_TEMPLATE, aws.EIP, *aws.EC2_INSTANCE_LIKE)

@@ -119,9 +119,9 @@ def _standalone_sources(rule_resource: Any, prop: str, groups: list) -> Optional
 
 def _admissions(group: Any, resources: list, groups: list) -> Iterator[tuple[Any, Ingress, Optional[list]]]:
     """(resource to blame, rule, admitted groups or None if unknown) for each rule into `group`."""
-    blocks = peek(lambda: items(group.props.get("ingress")), default=[])
-    rules = peek(lambda: ingress_rules(group.resource_type, group.props), default=[])
-    for block, rule in zip(blocks, rules, strict=False):  # both empty when ingress is unknown
+    blocks = peek(lambda: elements(group.props.get("ingress")), default=[])
+    for rule in peek(lambda: ingress_rules(group.resource_type, group.props), default=[]):
+        block = blocks[rule.index]
         yield group, rule, peek(lambda block=block: _inline_sources(group, block, groups), default=None)
     for resource in resources:
         source_property = SOURCE_GROUP_PROPERTY.get(resource.resource_type)
