@@ -75,15 +75,15 @@ def dynamodb_point_in_time_recovery(args: ResourceValidationArgs, report: Report
         if not is_true(props.get("pointInTimeRecovery")):
             report("pointInTimeRecovery is not true")
         return
-    recovery = props.get("pointInTimeRecovery")
-    if not is_true(dig(recovery, "enabled")):
+    enabled = known(props, "pointInTimeRecovery", "enabled")
+    if enabled is not UNKNOWN and not is_true(enabled):
         report("pointInTimeRecovery.enabled is not true")
-    period, minimum = dig(recovery, "recoveryPeriodInDays"), _minimum(args, DYNAMODB_SCHEMA)
-    if period is not None and _too_short(period, minimum):
+    period, minimum = known(props, "pointInTimeRecovery", "recoveryPeriodInDays"), _minimum(args, DYNAMODB_SCHEMA)
+    if period not in (None, UNKNOWN) and _too_short(period, minimum):
         report(f"pointInTimeRecovery.recoveryPeriodInDays is {_days(period)}; at least {minimum} required")
     for index, replica in enumerate(known_elements(props, "replicas")):
-        if replica is not UNKNOWN and known(replica, "pointInTimeRecovery") is not UNKNOWN \
-                and not is_true(known(replica, "pointInTimeRecovery")):
+        replica_recovery = known(replica, "pointInTimeRecovery")
+        if replica is not UNKNOWN and replica_recovery is not UNKNOWN and not is_true(replica_recovery):
             report(f"replicas[{index}].pointInTimeRecovery is not true")
 
 
