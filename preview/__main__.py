@@ -1,4 +1,4 @@
-"""`python -m preview <stack> [--json] [--set key=value ...] [--policies [--policy-config FILE]]`:
+"""`python -m preview <stack> [--json] [--set key=value ...] [--policies [--policy-config FILE] [--format markdown]]`:
 what `pulumi preview` would create and, with `--policies`, what the policy pack says of it.
 
 Exit codes: 0 previewed (with `--policies`: no mandatory violation); 1 the policy check found a
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from components.config import ConfigError
+from policies.markdown_report import render_check
 from policies.offline import PolicyCheck, PolicyConfigError, evaluate, read_pack_config, stack_config_file
 from preview.engine import run_preview
 from preview.plan import Plan
@@ -36,6 +37,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="check the plan with the policy pack and policies/config/<stack>.json")
     parser.add_argument("--policy-config", type=Path, metavar="FILE",
                         help="check with this policy config instead (implies --policies)")
+    parser.add_argument("--format", choices=["text", "markdown"], default="text",
+                        help="markdown: print only the policy report, as Markdown (the PR comment)")
     return parser.parse_args(argv)
 
 
@@ -52,11 +55,12 @@ def overrides(pairs: Sequence[str]) -> dict[str, str]:
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     policy_config = args.policy_config or (stack_config_file(args.stack) if args.policies else None)
-    return run(args.stack, sets=args.set, policy_config=policy_config, json_output=args.json)
+    return run(args.stack, sets=args.set, policy_config=policy_config, json_output=args.json,
+               markdown=args.format == "markdown")
 
 
 def run(stack: str, *, sets: Sequence[str] = (), policy_config: Optional[Path] = None,
-        json_output: bool = False, show_plan: bool = True) -> int:
+        json_output: bool = False, show_plan: bool = True, markdown: bool = False) -> int:
     """Previews `stack` once and, given a policy config, checks that same plan; prints; returns
     the exit code. The policy config is read and checked before the preview, so a bad file
     fails at once."""
@@ -67,7 +71,7 @@ def run(stack: str, *, sets: Sequence[str] = (), policy_config: Optional[Path] =
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_CONFIG
     check = PolicyCheck(policy_config, evaluate(plan, pack_config)) if policy_config else None
-    print(output(plan, check, json_output, show_plan))
+    print(render_check(stack, check) if markdown and check else output(plan, check, json_output, show_plan))
     return EXIT_POLICY_VIOLATION if check and check.failed else EXIT_OK
 
 
