@@ -95,6 +95,9 @@ def s3_bucket_policy_not_public(args: ResourceValidationArgs, report: ReportViol
         report(f"policy statement {statement} allows any principal without a narrowing condition")
 
 
+# A bucket without ownership controls is fine: new buckets default to BucketOwnerEnforced, ACLs
+# disabled (S3 user guide, "Controlling ownership of objects and disabling ACLs for your bucket":
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html).
 @applies_to(aws.BUCKET_OWNERSHIP_CONTROLS)
 def s3_ownership_not_object_writer(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if known(args.props, "rule", "objectOwnership") == "ObjectWriter":

@@ -118,3 +118,23 @@ def test_an_unknown_resource_name_is_never_matched_by_accident():
     exemption = exemptions.Exemption("bastion-*", "r")
     assert exemption.matches("bastion-sg", None) and not exemption.matches(None, None)
     assert not exemption.matches(UNKNOWN, None)
+
+
+def test_pulumi_policys_own_analyzer_applies_exemptions_from_the_policy_config():
+    """The CLI path: Configure with the stack's policy config, then Analyze / AnalyzeStack."""
+    from cli_analyzer import cli_findings
+    from pulumi_policy.policy import _PolicyAnalyzerServicer
+
+    from policies.pack import ALL_POLICIES, PACK_ENFORCEMENT_LEVEL, PACK_NAME
+
+    bastion, other = _bastion(), _bastion("other-sg")
+    public_site = res(aws.BUCKET, {"bucketPrefix": "site-"}, name="public-site")
+    pack_config = {**_exempt({"resource": "bastion-sg", "reason": "OPS-12"}),
+                   "s3-public-access-blocked": {"exemptions": [{"resource": "public-*", "reason": "static site"}]}}
+    servicer = _PolicyAnalyzerServicer(PACK_NAME, "0.0.1", ALL_POLICIES, PACK_ENFORCEMENT_LEVEL)
+    found = cli_findings(lambda method, request: getattr(servicer, method)(request, None),
+                         Plan("t", [bastion, other, public_site]), reconcile_config(pack_config))
+    blamed = {(policy, urn) for policy, urn, level, _ in found if level == "mandatory"}
+    assert (POLICY, other.urn) in blamed and (POLICY, bastion.urn) not in blamed
+    assert ("s3-public-access-blocked", public_site.urn) not in blamed
+    assert ("s3-bucket-encrypted", public_site.urn) in blamed  # exempt from one policy only

@@ -3,7 +3,7 @@ access blocks, bucket policies (public principal, no TLS deny), ownership contro
 import json
 
 import pytest
-from policy_kit import TAGS, UNKNOWN, bucket_with, fires, passes, res, tls_only_policy
+from policy_kit import TAGS, UNKNOWN, bucket_with, fires, passes, res, run, tls_only_policy
 
 from policies import _aws as aws
 
@@ -94,3 +94,9 @@ def test_suspended_versioning_on_a_logs_bucket_is_allowed():
     suspended = res(aws.BUCKET_VERSIONING[0], {"bucket": logs.id, "versioningConfiguration": {"status": "Suspended"}},
                     deps={"bucket": [logs]})
     passes("s3-data-bucket-versioning", logs, suspended)
+
+
+def test_a_bucket_without_ownership_controls_keeps_aws_default_and_passes():
+    """Decided: new buckets default to BucketOwnerEnforced (ACLs disabled); no resource is needed."""
+    bucket, *parts = bucket_with()
+    assert run("s3-ownership-not-object-writer", bucket, *parts) == []
