@@ -74,10 +74,15 @@ def _inline(index: int, block: Mapping) -> Ingress:
     return Ingress(
         where=f"ingress[{index}]", protocol=normalize_protocol(dig(block, "protocol")),
         from_port=as_int(dig(block, "fromPort")), to_port=as_int(dig(block, "toPort")),
-        cidrs=tuple(items(dig(block, "cidrBlocks"))) + tuple(items(dig(block, "ipv6CidrBlocks"))),
-        prefix_lists=tuple(items(dig(block, "prefixListIds"))),
+        cidrs=_texts(items(dig(block, "cidrBlocks")) + items(dig(block, "ipv6CidrBlocks"))),
+        prefix_lists=_texts(items(dig(block, "prefixListIds"))),
         self_reference=is_true(dig(block, "self")),
         other_groups=_names_groups(block), index=index)
+
+
+def _texts(values: list) -> tuple[str, ...]:
+    """Sources as text for messages; a value of another type is kept (as text), not dropped."""
+    return tuple(str(value) for value in values if value is not None and value != "")
 
 
 def _names_groups(block: Mapping) -> bool:
@@ -95,13 +100,13 @@ def ingress_rules(resource_type: str, props: Mapping) -> list[Ingress]:
             return []
         return [replace(_inline(0, props), where="rule")]
     if resource_type == aws.SECURITY_GROUP_INGRESS_RULE:
-        cidrs = tuple(c for c in (props.get("cidrIpv4"), props.get("cidrIpv6")) if c)
+        cidrs = _texts([props.get("cidrIpv4"), props.get("cidrIpv6")])
         prefix = props.get("prefixListId")
         source, target = known(props, "referencedSecurityGroupId"), known(props, "securityGroupId")
         itself = present(source) and source is not UNKNOWN and source == target
         return [Ingress("rule", normalize_protocol(props.get("ipProtocol")),
                         as_int(props.get("fromPort")), as_int(props.get("toPort")),
-                        cidrs, (prefix,) if prefix else (), self_reference=itself,
+                        cidrs, _texts([prefix]), self_reference=itself,
                         other_groups=present(source) and not itself)]
     return []
 

@@ -6,7 +6,7 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity, Sta
 from policies import _aws as aws
 from policies._policy import ADVISORY, applies_to, resource_policy, stack_policy
 from policies._props import UNKNOWN, is_true, known, present
-from policies._refs import attached
+from policies._refs import unattached
 
 
 @applies_to(*aws.LOAD_BALANCERS)
@@ -26,10 +26,8 @@ def cloudfront_access_logging(args: ResourceValidationArgs, report: ReportViolat
 
 
 def waf_logging(args: StackValidationArgs, report: ReportViolation) -> None:
-    links = attached(args.resources, (aws.WEB_ACL,), (aws.WEB_ACL_LOGGING,), "resourceArn", ("arn", "id"))
-    for acl in links.parents:
-        if not links.of(acl) and not links.undecidable(acl):
-            report("no aws.wafv2.WebAclLoggingConfiguration logs this web ACL", acl.urn)
+    for acl in unattached(args.resources, (aws.WEB_ACL,), (aws.WEB_ACL_LOGGING,), "resourceArn", ("arn", "id")):
+        report("no aws.wafv2.WebAclLoggingConfiguration logs this web ACL", acl.urn)
 
 
 POLICIES = [

@@ -5,8 +5,8 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity, Sta
 
 from policies import _aws as aws
 from policies._policy import ADVISORY, applies_to, resource_policy, stack_policy
-from policies._props import UNKNOWN, is_true, known, peek
-from policies._refs import attached
+from policies._props import UNKNOWN, is_true, known
+from policies._refs import unattached
 
 # Automatic rotation exists only for symmetric encryption keys (KMS developer guide, "Rotate AWS
 # KMS keys": https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html).
@@ -24,10 +24,8 @@ def kms_key_rotation(args: ResourceValidationArgs, report: ReportViolation) -> N
 
 
 def secrets_rotated(args: StackValidationArgs, report: ReportViolation) -> None:
-    links = attached(args.resources, (aws.SECRET,), (aws.SECRET_ROTATION,), "secretId", ("id", "arn", "name"))
-    for secret in links.parents:
-        if not links.of(secret) and not links.undecidable(secret):
-            report("no aws.secretsmanager.SecretRotation rotates this secret", secret.urn)
+    for secret in unattached(args.resources, (aws.SECRET,), (aws.SECRET_ROTATION,), "secretId", ("id", "arn", "name")):
+        report("no aws.secretsmanager.SecretRotation rotates this secret", secret.urn)
 
 
 POLICIES = [

@@ -22,7 +22,7 @@ from policies.offline import evaluate
 from policies.pack import ALL_POLICIES
 
 PACK_DIR = Path(__file__).resolve().parents[2] / "policies"
-READERS = {"get", "dig", "known", "resolve", "attached"}
+READERS = {"get", "dig", "known", "known_elements", "resolve", "attached", "unattached"}
 
 
 def _names_read() -> list[str]:

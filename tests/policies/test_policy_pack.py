@@ -193,7 +193,7 @@ def _property_names_read_by_policies() -> set[str]:
             if isinstance(node, ast.Call):
                 func = node.func
                 reads = ((isinstance(func, ast.Attribute) and func.attr == "get" and node.args[:1])
-                         or (isinstance(func, ast.Name) and func.id in ("dig", "known", "resolve", "attached")))
+                         or (isinstance(func, ast.Name) and func.id in ("dig", "known", "known_elements", "resolve", "attached", "unattached")))
                 if reads:
                     names |= {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
     names |= set(exposure.PUBLIC_ACCESS_BLOCK_FLAGS) | set(security_groups.SOURCE_GROUP_PROPERTY.values())
