@@ -111,7 +111,10 @@ def _make(policy_class: type, name: str, description: str, validate: Callable,
 def resource_policy(name: str, description: str, validate: ResourceCheck, *,
                     level: EnforcementLevel = MANDATORY, severity: Severity = Severity.HIGH,
                     config: Optional[Schema] = None) -> ResourceValidationPolicy:
-    return _make(ResourceValidationPolicy, name, description, validate, level, severity, config)
+    policy = _make(ResourceValidationPolicy, name, description, validate, level, severity, config)
+    # The types `applies_to` admits (None: every type), so the offline check can skip the rest.
+    policy.resource_types = getattr(validate, "resource_types", None)
+    return policy
 
 
 def stack_policy(name: str, description: str, validate: Callable, *,

@@ -142,15 +142,19 @@ def evaluate(plan: Any, pack_config: Mapping[str, Any],
 
 def _run_policies(plan: Any, active: list, providers: Mapping[str, PolicyProviderResource],
                   found: list[Violation], known: frozenset[str]) -> None:
+    resource_policies = [(policy, policy_settings.level, to_wire(policy_settings.properties),
+                          getattr(policy, "resource_types", None))
+                         for policy, policy_settings in active if isinstance(policy, ResourceValidationPolicy)]
     for resource in plan.resources:
         options, provider = resource_options(resource), _provider_of(resource, providers)
-        for policy, policy_settings in active:
-            if isinstance(policy, ResourceValidationPolicy):
-                args = ResourceValidationArgs(resource.type, proxied(resource.inputs), resource.urn,
-                                              resource.name, options, provider,
-                                              to_wire(policy_settings.properties), {})
-                # Like the CLI, a resource policy's report always names the resource checked.
-                _check(policy, policy_settings.level, args, found, lambda urn, r=resource: r, known)
+        props = proxied(resource.inputs)  # read-only: shared by the policies
+        for policy, level, properties, types in resource_policies:
+            if types is not None and resource.type not in types:
+                continue  # the policy's own type filter would pass it untouched
+            args = ResourceValidationArgs(resource.type, props, resource.urn, resource.name, options, provider,
+                                          properties, {})
+            # Like the CLI, a resource policy's report always names the resource checked.
+            _check(policy, level, args, found, lambda urn, r=resource: r, known)
     stack_policies = [(p, s) for p, s in active if isinstance(p, StackValidationPolicy)]
     if stack_policies:
         resources, by_urn = _stack_resources(plan, providers), {r.urn: r for r in plan.resources}
