@@ -89,7 +89,7 @@ def guarded(policy_name: str, validate: Callable, is_stack: bool) -> Callable:
             return validate(args, filtered)
         except (UnknownValueError, _NotApplicableError):
             raise  # the CLI's own outcomes: "can't run during preview", "not applicable"
-        except ZeroDivisionError as error:  # TEMP
+        except Exception as error:  # noqa: BLE001 - a malformed value must not crash the pack
             report(f"{UNEXPECTED_SHAPE} ({error.__class__.__name__}); check the resource's inputs")
 
     functools.update_wrapper(run, validate)

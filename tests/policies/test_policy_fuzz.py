@@ -122,3 +122,18 @@ def test_no_policy_crashes_when_any_value_of_a_real_stack_has_an_unexpected_type
     config = {name: value for name, value in PACK_CONFIG.items() if name in {p.name for p in policies}}
     found = evaluate(plan_of(stack), config, policies=policies)
     assert [f"{v.policy}: {v.message}" for v in found if v.message.startswith(UNEXPECTED_SHAPE)] == []
+
+
+def test_the_safety_net_reports_a_crash_instead_of_raising():
+    """Should a policy ever meet a shape nobody foresaw, the pack reports it and goes on."""
+    from pulumi_policy import EnforcementLevel
+
+    from policies._policy import resource_policy
+
+    def brittle(args, report):
+        report(str(1 / len(args.props)))
+
+    policy = resource_policy("brittle-check", "A policy that divides by the number of inputs, to test the net: "
+                             "it crashes on a resource with no inputs at all.", brittle, level=EnforcementLevel.ADVISORY)
+    found = evaluate(Plan("t", [res(aws.KMS_KEY, {})]), {}, policies=[policy])
+    assert [v.message for v in found] == [f"{UNEXPECTED_SHAPE} (ZeroDivisionError); check the resource's inputs"]
