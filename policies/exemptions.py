@@ -50,10 +50,6 @@ class Exemption:
     def expired(self, today: datetime.date) -> bool:
         return self.expires is not None and today > self.expires
 
-    def describe(self) -> str:
-        until = f", until {self.expires.isoformat()}" if self.expires else ""
-        return f"{self.resource} ({self.reason}{until})"
-
 
 def today() -> datetime.date:
     """The UTC date exemptions expire against (a function, so tests can move the clock)."""
@@ -76,11 +72,12 @@ def entry_problems(where: str, entry: Any) -> list[str]:
                 f"\"expires\": {DATE_FORMAT} (optional)}}"]
     problems = [f"{where}.{key} is not a field of an exemption; allowed: {', '.join(FIELDS)}"
                 for key in entry if key not in FIELDS]
-    for key in REQUIRED:
+    for key, meaning in (("resource", "a resource name or a glob over name/URN"),
+                         ("reason", "why the exception is justified")):
         value = entry.get(key)
         if not isinstance(value, str) or not value.strip():
-            problems.append(f"{where}.{key} is {'missing' if key not in entry else repr(value)}; "
-                            f"allowed: a non-empty string ({'why the exception is justified' if key == 'reason' else 'a resource name or a glob over name/URN'})")
+            shown = "missing" if key not in entry else repr(value)
+            problems.append(f"{where}.{key} is {shown}; allowed: a non-empty string ({meaning})")
     if "expires" in entry and parse_date(entry["expires"]) is None:
         problems.append(f"{where}.expires = {entry['expires']!r} is not a date; allowed: {DATE_FORMAT}, "
                         "e.g. 2027-03-31")

@@ -162,7 +162,8 @@ POLICIES = [
     resource_policy(
         "sg-public-ingress-only-on-public-ports",
         "Only the public ports (80 and 443 by default, publicPorts) and path MTU discovery ICMP "
-        "may be open to 0.0.0.0/0 or ::/0: narrow the source to a CIDR or a security group, or put the service behind the ALB.",
+        "may be open to 0.0.0.0/0 or ::/0: narrow the source to a CIDR or a security group, or "
+        "put the service behind the ALB.",
         sg_public_ingress_only_on_public_ports, config=PUBLIC_SCHEMA),
     resource_policy(
         "sg-admin-ports-from-admin-cidrs",
