@@ -19,7 +19,7 @@ preview: setup
 	$(BIN)/python -m preview $(STACK)
 
 test: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 bench: setup
 	$(BIN)/python bench/preview_bench.py

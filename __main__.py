@@ -7,33 +7,40 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from components.alarms import Alarms, AlarmsArgs, deployment_alarm_names
-from components.alerts import Alerts, AlertsArgs
-from components.app_config import AppConfig, AppConfigArgs
-from components.app_firewall import AppFirewall, AppFirewallArgs
-from components.assets import AssetsArgs, AssetsBucket
-from components.backup import BackupArgs, Backups
-from components.cache import REDIS_PORT, Cache, CacheArgs
-from components.cdn import ApiOrigin, Cdn, CdnArgs
-from components.certificates import Certificates, CertificatesArgs
-from components.config import SETTINGS, StackSettings, check_zone_count, parse_settings
-from components.dashboard import Dashboard, DashboardArgs
-from components.database import POSTGRES_PORT, Database, DatabaseArgs
-from components.deployment_history import DeploymentHistory, DeploymentHistoryArgs
-from components.dns_records import DnsRecords, DnsRecordsArgs
-from components.flow_logs import FlowLogsArgs
-from components.load_balancer import ORIGIN_SECRET_HEADER, LoadBalancer, LoadBalancerArgs
-from components.logs_bucket import LogsBucket, LogsBucketArgs
-from components.logs_key import LogsKey, LogsKeyArgs
-from components.monitored import LoadBalancerIds, MonitoredResources, ServiceIds
-from components.network import Network, NetworkArgs, PrivateSubnetsArgs
-from components.registry import Registry, RegistryArgs
-from components.server import Server, ServerArgs
-from components.service import Service, ServiceArgs
-from components.waf import Waf, WafArgs
+from components.observability.alarms import Alarms, AlarmsArgs, deployment_alarm_names
+from components.observability.alerts import Alerts, AlertsArgs
+from components.app.app_config import AppConfig, AppConfigArgs
+from components.app.firewall import AppFirewall, AppFirewallArgs
+from components.edge.assets import AssetsArgs, AssetsBucket
+from components.data.backup import BackupArgs, Backups
+from components.data.cache import REDIS_PORT, Cache, CacheArgs
+from components.edge.cdn import ApiOrigin, Cdn, CdnArgs
+from components.edge.certificates import Certificates, CertificatesArgs
+from config.key_names import key_problem
+from config.keys import (SETTINGS, ConfigError, StackSettings, check_zone_count,
+                         parse_settings)
+from components.observability.dashboard import Dashboard, DashboardArgs
+from components.data.database import POSTGRES_PORT, Database, DatabaseArgs
+from components.observability.deployment_history import DeploymentHistory, DeploymentHistoryArgs
+from components.edge.dns_records import DnsRecords, DnsRecordsArgs
+from components.network.flow_logs import FlowLogsArgs
+from components.edge.load_balancer import ORIGIN_SECRET_HEADER, LoadBalancer, LoadBalancerArgs
+from components.observability.logs_bucket import LogsBucket, LogsBucketArgs
+from components.observability.logs_key import LogsKey, LogsKeyArgs
+from components.observability.monitored import LoadBalancerIds, MonitoredResources, ServiceIds
+from components.network.vpc import Network, NetworkArgs, PrivateSubnetsArgs
+from components.app.registry import Registry, RegistryArgs
+from components.app.server import Server, ServerArgs
+from components.app.service import Service, ServiceArgs
+from components.edge.waf import Waf, WafArgs
 
 
 def read_settings() -> StackSettings:
+    """The stack's settings, validated; a key the program does not read is refused, not ignored."""
+    unknown = [problem for key in sorted(pulumi.runtime.config.CONFIG.get())
+               if (problem := key_problem(key))]
+    if unknown:
+        raise ConfigError(unknown)
     config = pulumi.Config()
     raw = {setting.key: config.get(setting.key) for setting in SETTINGS}
     return parse_settings(raw, stack=pulumi.get_stack(), region=pulumi.Config("aws").get("region"))

@@ -5,14 +5,13 @@ unknown-checking proxy, numbers as floats as the CLI's protobuf sends them, opti
 and the policy's reconciled config); the whole plan becomes `StackValidationArgs`. The config
 is read, checked and reconciled by `policies.pack_config`, with the CLI's rules.
 
-    python -m preview dev --policies           # the preview's tree, then this check's report
-    python -m policies.offline --stack dev     # the same preview and check, the report alone
+It takes a plan, not a stack name: the command that previews and then checks,
+`python -m preview <stack> --policies`, sits above both and imports this module; nothing here
+imports the preview.
 """
 from __future__ import annotations
 
-import argparse
 import asyncio
-import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from inspect import isawaitable
@@ -281,22 +280,3 @@ class PolicyCheck:
                 "violations": [{"policy": v.policy, "level": v.level, "severity": v.severity,
                                 "resource": v.name, "type": v.resource_type, "urn": v.urn,
                                 "message": v.message, "fix": v.description} for v in self.violations]}
-
-
-# ---- command line ----
-
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    """`python -m preview <stack> --policies` without the tree: one preview, the same config
-    checks, messages and exit codes (0, 1 on a mandatory violation, 2 on bad input)."""
-    parser = argparse.ArgumentParser(prog="python -m policies.offline", description=__doc__.split("\n")[0])
-    parser.add_argument("--stack", required=True, help="preview this stack offline, then check it")
-    parser.add_argument("--config", type=Path, help="policy config file (default: the stack's)")
-    options = parser.parse_args(argv)
-    from preview.__main__ import run  # the preview's command line; only this command needs it
-
-    return run(options.stack, policy_config=options.config or stack_config_file(options.stack),
-               show_plan=False)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,5 +1,7 @@
-"""`python -m preview <stack> [--json] [--set key=value ...] [--policies [--policy-config FILE] [--format markdown]]`:
-what `pulumi preview` would create and, with `--policies`, what the policy pack says of it.
+"""`python -m preview <stack> [--json] [--set key=value ...] [--policies [--policy-config FILE]]
+[--report-only] [--format markdown]`: what `pulumi preview` would create and, with `--policies`,
+what the policy pack says of it. This command sits above both the preview engine and the policy
+runner: it builds the plan, then hands that plan to `policies.offline`.
 
 Exit codes: 0 previewed (with `--policies`: no mandatory violation); 1 the policy check found a
 mandatory violation; 2 bad input (stack config or files, `--set`, the policy config, the command
@@ -12,7 +14,8 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from components.config import ConfigError
+from config.key_names import full_name
+from config.keys import ConfigError
 from policies.markdown_report import render_check
 from policies.offline import PolicyCheck, PolicyConfigError, evaluate, read_pack_config, stack_config_file
 from preview.engine import run_preview
@@ -37,26 +40,35 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="check the plan with the policy pack and policies/config/<stack>.json")
     parser.add_argument("--policy-config", type=Path, metavar="FILE",
                         help="check with this policy config instead (implies --policies)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="print the policy report alone, without the tree (implies --policies)")
     parser.add_argument("--format", choices=["text", "markdown"], default="text",
                         help="markdown: print only the policy report, as Markdown (the PR comment)")
     return parser.parse_args(argv)
 
 
 def overrides(pairs: Sequence[str]) -> dict[str, str]:
-    result = {}
+    """`--set KEY=VALUE` pairs by key; the preview engine then refuses keys webstack does not read."""
+    result: dict[str, str] = {}
+    keys_by_name: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
-            raise StackFileError(f"--set {pair!r}: expected KEY=VALUE")
+            raise StackFileError(f"--set {pair!r}: expected KEY=VALUE, e.g. --set appPort=8080")
+        earlier = keys_by_name.setdefault(full_name(key), key)
+        if earlier in result:
+            raise StackFileError(f"--set {key}: given twice ({result[earlier]!r} and {value!r}); "
+                                 "give it once")
         result[key] = value
     return result
 
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    policy_config = args.policy_config or (stack_config_file(args.stack) if args.policies else None)
+    checked = args.policies or args.report_only
+    policy_config = args.policy_config or (stack_config_file(args.stack) if checked else None)
     return run(args.stack, sets=args.set, policy_config=policy_config, json_output=args.json,
-               markdown=args.format == "markdown")
+               show_plan=not args.report_only, markdown=args.format == "markdown")
 
 
 def run(stack: str, *, sets: Sequence[str] = (), policy_config: Optional[Path] = None,

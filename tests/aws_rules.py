@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from components.config_rules import FARGATE_MEMORY
+from config.rules import FARGATE_MEMORY
 from preview.plan import Plan
 
 SUBNET = "aws:ec2/subnet:Subnet"

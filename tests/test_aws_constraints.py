@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.config import ConfigError
-from components.config_rules import FARGATE_MEMORY
+from config.keys import ConfigError
+from config.rules import FARGATE_MEMORY
 from preview.engine import run_preview
 from preview.plan import Plan
 from tests import aws_rules

@@ -163,14 +163,15 @@ def test_a_file_that_cannot_be_read_says_why(tmp_path):
 
 # ---- both commands: exit 2, one message, no preview ----
 
-COMMANDS = {"preview": lambda path: ["preview", "dev", "--policy-config", str(path)],
-            "policies.offline": lambda path: ["policies.offline", "--stack", "dev", "--config", str(path)]}
+COMMANDS = {"tree and report": lambda path: ["preview", "dev", "--policy-config", str(path)],
+            "report only": lambda path: ["preview", "dev", "--report-only", "--policy-config", str(path)]}
 
 
 def _main(module: str):
     import preview.__main__ as preview_cli
 
-    return preview_cli.main if module == "preview" else offline.main
+    assert module == "preview"
+    return preview_cli.main
 
 
 @pytest.mark.parametrize("case", BAD_FILES)
@@ -197,7 +198,7 @@ def test_a_bad_file_is_exit_code_2_without_a_traceback(tmp_path, command):
     assert result.stderr == f"error: Invalid policy config {path}:\n  - {problem}\n"
 
 
-@pytest.mark.parametrize("argv", [["preview", "qa", "--policies"], ["policies.offline", "--stack", "qa"]])
+@pytest.mark.parametrize("argv", [["preview", "qa", "--policies"], ["preview", "qa", "--report-only"]])
 def test_a_stack_without_a_policy_config_is_exit_code_2(argv):
     module, *args = argv
     assert _main(module)(args) == 2

@@ -137,17 +137,17 @@ def test_secret_inputs_are_masked_even_if_a_policy_quotes_them():
 # ---- the command ----
 
 
-def test_the_command_previews_checks_and_exits_nonzero_on_mandatory_violations(monkeypatch, capsys, tmp_path):
+def test_report_only_previews_checks_and_exits_nonzero_on_mandatory_violations(monkeypatch, capsys, tmp_path):
     import preview.__main__ as preview_cli
 
     plans = {"good": Plan("good", []), "bad": Plan("bad", [UNENCRYPTED])}
     monkeypatch.setattr(preview_cli, "run_preview", lambda stack, overrides: plans[stack])
     defaults = tmp_path / "defaults.json"
     defaults.write_text("{}")
-    assert offline.main(["--stack", "good", "--config", str(defaults)]) == 0
+    assert preview_cli.main(["good", "--report-only", "--policy-config", str(defaults)]) == 0
     out = capsys.readouterr().out
     assert "no violations" in out and "pulumi:pulumi:Stack" not in out  # the report alone
-    assert offline.main(["--stack", "bad", "--config", str(defaults)]) == 1
+    assert preview_cli.main(["bad", "--report-only", "--policy-config", str(defaults)]) == 1
     assert "[mandatory] rds-storage-encrypted" in capsys.readouterr().out
 
 

@@ -1,0 +1,186 @@
+"""The app on ECS Fargate: cluster, task definition, service behind the ALB, and CPU auto scaling."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from components.iam import allow_reading_secrets, service_role
+from components.edge.load_balancer import HEALTH_CHECK_PATH, LoadBalancer
+from components.observability.logs_key import encrypted_log_group, log_group_path
+from config.settings import RolloutSettings, ServiceSettings
+
+CONTAINER_NAME = "app"
+ECS_TASKS = "ecs-tasks.amazonaws.com"
+EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+# Lets ECS move listener-rule weights and register tasks during blue/green, canary and linear.
+LOAD_BALANCER_INFRASTRUCTURE_POLICY = (
+    "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers")
+SCALING_COOLDOWN_SECONDS = 60
+HEALTH_CHECK_GRACE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class ServiceArgs:
+    name_prefix: str
+    settings: ServiceSettings
+    region: str
+    vpc_id: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]  # private subnets
+    security_group_id: pulumi.Input[str]
+    load_balancer: LoadBalancer
+    log_retention_days: int
+    logs_key_arn: pulumi.Input[str]
+    environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    # Environment variable → Secrets Manager reference (ARN, optionally ":json-key::").
+    secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    secret_arns: Sequence[pulumi.Input[str]] = ()  # the secrets the tasks may read at start
+    rollout: Optional[RolloutSettings] = None  # None: rolling
+    # Alarms that, firing during a deployment, make ECS roll it back.
+    deployment_alarm_names: Sequence[pulumi.Input[str]] = ()
+
+
+class Service(pulumi.ComponentResource):
+    def __init__(self, name: str, args: ServiceArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("webstack:service:Service", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        settings = args.settings
+        self.cluster = aws.ecs.Cluster(
+            f"{name}-cluster", name=f"{args.name_prefix}-cluster",
+            settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
+            opts=child)
+        self.log_group = encrypted_log_group(
+            f"{name}-logs", log_group_path(args.name_prefix, "app"), args.log_retention_days,
+            args.logs_key_arn, parent=self)
+        self.task_definition = aws.ecs.TaskDefinition(
+            f"{name}-task", family=f"{args.name_prefix}-app",
+            requires_compatibilities=["FARGATE"], network_mode="awsvpc",
+            cpu=str(settings.cpu), memory=str(settings.memory),
+            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
+                operating_system_family="LINUX", cpu_architecture="X86_64"),
+            execution_role_arn=self._execution_role(name, args).arn,
+            task_role_arn=service_role(f"{name}-task-role", ECS_TASKS, self).arn,
+            container_definitions=container_definitions(args, self.log_group.name),
+            opts=child)
+        self.service = aws.ecs.Service(
+            f"{name}-service", name=f"{args.name_prefix}-app", cluster=self.cluster.arn,
+            task_definition=self.task_definition.arn, desired_count=settings.desired_tasks,
+            launch_type="FARGATE", platform_version="LATEST",
+            network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
+                subnets=list(args.subnet_ids), security_groups=[args.security_group_id],
+                assign_public_ip=False),
+            load_balancers=[aws.ecs.ServiceLoadBalancerArgs(
+                target_group_arn=args.load_balancer.target_group.arn,
+                container_name=CONTAINER_NAME, container_port=settings.port,
+                advanced_configuration=self._traffic_shifting(name, args))],
+            health_check_grace_period_seconds=HEALTH_CHECK_GRACE_SECONDS,
+            deployment_controller=aws.ecs.ServiceDeploymentControllerArgs(type="ECS"),
+            deployment_configuration=deployment_configuration(args.rollout),
+            deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(
+                enable=True, rollback=True),
+            alarms=(aws.ecs.ServiceAlarmsArgs(alarm_names=list(args.deployment_alarm_names),
+                                              enable=True, rollback=True)
+                    if args.deployment_alarm_names else None),
+            deployment_minimum_healthy_percent=100, deployment_maximum_percent=200,
+            propagate_tags="SERVICE", enable_ecs_managed_tags=True,
+            enable_execute_command=False,
+            # `pulumi up` ends when the rollout has (the canary and bakes included), so CI records
+            # the deployment's real outcome; a rolled-back deployment fails the update.
+            wait_for_steady_state=True,
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignored_by_pulumi(args.rollout),
+                                        depends_on=[args.load_balancer.forward_rule]))
+        self._scale_on_cpu(name, settings)
+
+        self.cluster_name = self.cluster.name
+        self.service_name = self.service.name
+        self.register_outputs({"clusterName": self.cluster_name, "serviceName": self.service_name})
+
+    def _traffic_shifting(self, name: str, args: ServiceArgs
+                          ) -> Optional[aws.ecs.ServiceLoadBalancerAdvancedConfigurationArgs]:
+        """The second target group, the rule whose weights ECS moves, and the role to move them."""
+        load_balancer = args.load_balancer
+        if args.rollout is None or not args.rollout.shifts_traffic:
+            return None
+        role = service_role(f"{name}-infrastructure-role", "ecs.amazonaws.com", self)
+        aws.iam.RolePolicyAttachment(f"{name}-infrastructure-policy", role=role.name,
+                                     policy_arn=LOAD_BALANCER_INFRASTRUCTURE_POLICY,
+                                     opts=pulumi.ResourceOptions(parent=self))
+        return aws.ecs.ServiceLoadBalancerAdvancedConfigurationArgs(
+            alternate_target_group_arn=load_balancer.alternate_target_group.arn,
+            production_listener_rule=load_balancer.forward_rule.arn, role_arn=role.arn)
+
+    def _execution_role(self, name: str, args: ServiceArgs) -> aws.iam.Role:
+        """What ECS needs to start a task: pull the image, write logs, read the task's secrets."""
+        role = service_role(f"{name}-execution-role", ECS_TASKS, self)
+        child = pulumi.ResourceOptions(parent=self)
+        aws.iam.RolePolicyAttachment(f"{name}-execution-policy", role=role.name,
+                                     policy_arn=EXECUTION_POLICY, opts=child)
+        if args.secret_arns:
+            allow_reading_secrets(f"{name}-read-secrets", role.id, "ReadTaskSecrets",
+                                  args.secret_arns, parent=self)
+        return role
+
+    def _scale_on_cpu(self, name: str, settings: ServiceSettings) -> None:
+        child = pulumi.ResourceOptions(parent=self)
+        target = aws.appautoscaling.Target(
+            f"{name}-scaling-target", service_namespace="ecs",
+            scalable_dimension="ecs:service:DesiredCount",
+            resource_id=pulumi.Output.concat("service/", self.cluster.name, "/", self.service.name),
+            min_capacity=settings.min_tasks, max_capacity=settings.max_tasks, opts=child)
+        aws.appautoscaling.Policy(
+            f"{name}-cpu-target", name=f"cpu-{settings.cpu_target}", policy_type="TargetTrackingScaling",
+            service_namespace=target.service_namespace, resource_id=target.resource_id,
+            scalable_dimension=target.scalable_dimension,
+            target_tracking_scaling_policy_configuration=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
+                target_value=settings.cpu_target,
+                predefined_metric_specification=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
+                    predefined_metric_type="ECSServiceAverageCPUUtilization"),
+                scale_in_cooldown=SCALING_COOLDOWN_SECONDS,
+                scale_out_cooldown=SCALING_COOLDOWN_SECONDS),
+            opts=child)
+
+
+def ignored_by_pulumi(rollout: Optional[RolloutSettings]) -> list[str]:
+    """What others own once the service exists: auto scaling the task count and, when traffic
+    shifts, ECS the target groups (each deployment swaps the primary and the alternate)."""
+    shifting = rollout is not None and rollout.shifts_traffic
+    return ["desiredCount", *(["loadBalancers"] if shifting else [])]
+
+
+def deployment_configuration(rollout: Optional[RolloutSettings]
+                             ) -> aws.ecs.ServiceDeploymentConfigurationArgs:
+    if rollout is None or not rollout.shifts_traffic:
+        return aws.ecs.ServiceDeploymentConfigurationArgs(strategy="ROLLING")
+    return aws.ecs.ServiceDeploymentConfigurationArgs(
+        strategy=rollout.strategy.upper(), bake_time_in_minutes=str(rollout.bake_minutes),
+        canary_configuration=(aws.ecs.ServiceDeploymentConfigurationCanaryConfigurationArgs(
+            canary_percent=rollout.canary_percent,
+            canary_bake_time_in_minutes=str(rollout.canary_bake_minutes))
+            if rollout.strategy == "canary" else None),
+        linear_configuration=(aws.ecs.ServiceDeploymentConfigurationLinearConfigurationArgs(
+            step_percent=rollout.linear_step_percent,
+            step_bake_time_in_minutes=str(rollout.linear_bake_minutes))
+            if rollout.strategy == "linear" else None))
+
+
+def container_definitions(args: ServiceArgs, log_group: pulumi.Input[str]) -> pulumi.Output[str]:
+    """The app container: secrets injected by ECS from Secrets Manager, never plain environment."""
+    port = args.settings.port
+    return pulumi.Output.json_dumps([{
+        "name": CONTAINER_NAME,
+        "image": args.settings.image,
+        "essential": True,
+        "portMappings": [{"containerPort": port, "protocol": "tcp"}],
+        "environment": [{"name": key, "value": value}
+                        for key, value in sorted(args.environment.items())],
+        "secrets": [{"name": key, "valueFrom": value} for key, value in sorted(args.secrets.items())],
+        "logConfiguration": {"logDriver": "awslogs", "options": {
+            "awslogs-group": log_group, "awslogs-region": args.region,
+            "awslogs-stream-prefix": CONTAINER_NAME}},
+        "healthCheck": {"command": ["CMD-SHELL",
+                                    f"curl -fsS http://localhost:{port}{HEALTH_CHECK_PATH} || exit 1"],
+                        "interval": 30, "timeout": 5, "retries": 2, "startPeriod": 60},
+        "stopTimeout": 30,
+    }])

@@ -1,0 +1,1 @@
+"""The data layer: PostgreSQL, Redis and their backups."""

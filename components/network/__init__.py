@@ -1,0 +1,1 @@
+"""The network layer: the VPC and its subnets, routes and NAT, flow logs, security groups."""

@@ -1,0 +1,1 @@
+"""Observability: the logs key and bucket, alarm topics, alarms, dashboard, deployment history."""

@@ -1,0 +1,61 @@
+"""The logs bucket: the ALB's access logs, private and TLS-only, expired after the log retention."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from components.edge.bucket_security import deny_insecure_transport, lock_down
+
+ALB_LOG_PREFIX = "alb"
+
+
+@dataclass(frozen=True)
+class LogsBucketArgs:
+    name_prefix: str
+    retention_days: int
+
+
+class LogsBucket(pulumi.ComponentResource):
+    def __init__(self, name: str, args: LogsBucketArgs,
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("webstack:logs:LogsBucket", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        # Role=logs tells the policy pack this bucket holds logs, not data to protect or version.
+        self.bucket = aws.s3.Bucket(f"{name}-bucket", bucket_prefix=f"{args.name_prefix}-logs-",
+                                    force_destroy=False, tags={"Role": "logs"}, opts=child)
+        lock_down(name, self.bucket, parent=self)
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-lifecycle", bucket=self.bucket.id,
+            rules=[{"id": "expire-logs", "status": "Enabled", "filter": {},
+                    "expiration": {"days": args.retention_days},
+                    "abort_incomplete_multipart_upload": {"days_after_initiation": 7}}],
+            opts=child)
+        account_id = aws.get_caller_identity_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        elb_account = aws.elb.get_service_account_output(
+            opts=pulumi.InvokeOutputOptions(parent=self))
+        self.policy = aws.s3.BucketPolicy(
+            f"{name}-policy", bucket=self.bucket.id,
+            policy=alb_delivery_policy(self.bucket.arn, elb_account.arn, account_id), opts=child)
+
+        self.bucket_name = self.bucket.bucket
+        self.alb_log_prefix = ALB_LOG_PREFIX
+        self.register_outputs({"bucketName": self.bucket_name})
+
+
+def alb_delivery_policy(bucket_arn: pulumi.Input[str], elb_account_arn: pulumi.Input[str],
+                        account_id: pulumi.Input[str]) -> pulumi.Output[str]:
+    """The region's Elastic Load Balancing account may write this account's ALB logs, nothing else."""
+    return pulumi.Output.json_dumps({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "AllowAlbLogDelivery", "Effect": "Allow",
+             "Principal": {"AWS": elb_account_arn}, "Action": "s3:PutObject",
+             "Resource": pulumi.Output.concat(bucket_arn, f"/{ALB_LOG_PREFIX}/AWSLogs/",
+                                              account_id, "/*")},
+            deny_insecure_transport(bucket_arn),
+        ],
+    })

@@ -1,0 +1,407 @@
+"""The stack configuration: every key webstack reads, its type, default and rule, and the parser.
+
+Only `__main__.py` touches `pulumi.Config`; it hands the raw strings to `parse_settings`, which
+returns typed, validated settings (config/settings.py) or raises one `ConfigError` listing
+every bad key — before a single resource is registered. What each key allows lives in
+config/rules.py.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Optional, Sequence
+
+from pulumi import RunError
+
+from config.catalogs import EC2_INSTANCE_TYPES, ELASTICACHE_NODE_TYPES, RDS_POSTGRES_CLASSES
+from config.regions import zone_names
+from config.rules import (ALARM_THRESHOLDS, ALARM_TIERS, CLOUDFRONT_PRICE_CLASSES,
+                          DEPLOYMENT_STRATEGIES, FARGATE_MEMORY, LOG_RETENTION_DAYS,
+                          MAX_BAKE_MINUTES, alarm_thresholds, alarms_of_tier, aws_region,
+                          cidr_list, container_image, db_name, db_username, decimal_in,
+                          domain_name, email_list, hosted_zone_id, in_range, instance_type,
+                          object_of_numbers, one_of, postgres_version, redis_version, slack_id,
+                          vpc_cidr)
+from config.settings import (BackupSettings, CacheSettings, DatabaseSettings, DomainSettings,
+                                 EdgeSettings, MonitoringSettings, NetworkSettings,
+                                 RolloutSettings, ServerSettings, ServiceSettings, SlackSettings,
+                                 StackSettings)
+
+PROJECT = "webstack"
+TIERS = ("mvp", "scaled")
+
+
+class ConfigError(RunError):
+    """Bad stack configuration; the message names each key, the value given and what is allowed.
+
+    A RunError, so the Pulumi CLI prints the message alone, without a Python traceback.
+    """
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = list(problems)
+        lines = ["Invalid webstack configuration:", *(f"  - {p}" for p in self.problems),
+                 "Fix it with `pulumi config set <key> <value>` or in Pulumi.<stack>.yaml."]
+        super().__init__("\n".join(lines))
+
+
+REQUIRED = object()
+OPTIONAL = None  # a key that may stay unset: no default, the feature is off
+
+@dataclass(frozen=True)
+class Setting:
+    """One config key: its Pulumi type, its default (REQUIRED if none) and its rule."""
+
+    key: str
+    type: str  # the Pulumi.yaml schema type: string, integer, boolean or array
+    default: Any
+    description: str
+    rule: Optional[Callable[[Any], Optional[str]]] = None  # returns what is allowed, or None if ok
+    # Reads a structured value the key keeps as text (the CLI's schema has no object type).
+    parse: Optional[Callable[[Any], Any]] = None
+    example: Optional[str] = None  # an array key's example value, shown when the JSON is wrong
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("tier", "string", REQUIRED,
+            "Platform shape: 'mvp' (S3+CloudFront, one EC2 backend, small RDS and Redis) or "
+            "'scaled' (multi-AZ VPC, ALB, ECS Fargate, RDS Multi-AZ, Redis failover, WAF).",
+            one_of(*TIERS)),
+    Setting("vpcCidr", "string", "10.0.0.0/16",
+            "IPv4 range of the VPC (/16 to /22); each subnet gets 1/32 of it.", vpc_cidr),
+    Setting("azCount", "integer", 2,
+            "Availability zones the VPC spans (2 or more: RDS and ALB need two).", in_range(2, 6)),
+    Setting("serverInstanceType", "string", "t3.micro",
+            "EC2 instance type of the MVP backend (Graviton 'g' families get an arm64 AMI).",
+            instance_type("", EC2_INSTANCE_TYPES)),
+    Setting("serverRootVolumeGb", "integer", 20,
+            "Size of the backend's encrypted gp3 root volume, in GiB.", in_range(8, 16384)),
+    Setting("adminCidrs", "array", [],
+            "CIDRs allowed to reach the backend on SSH (22). Empty: no SSH, use Session Manager.",
+            cidr_list, example='["203.0.113.7/32"]'),
+    Setting("appImage", "string", "public.ecr.aws/nginx/nginx:stable",
+            "Container image of the backend application.", container_image),
+    Setting("appPort", "integer", 80,
+            "Port the backend container listens on.", in_range(1, 65535)),
+    Setting("dbInstanceClass", "string", "db.t3.micro",
+            "RDS PostgreSQL instance class (dev db.t3.micro, staging db.t3.small, prod db.t3.large).",
+            instance_type("db.", RDS_POSTGRES_CLASSES)),
+    Setting("dbEngineVersion", "string", "16",
+            "PostgreSQL engine version (major, or major.minor).", postgres_version),
+    Setting("dbAllocatedStorage", "integer", 20,
+            "Initial gp3 storage of the database, in GB (dev 20, staging/prod 100).",
+            in_range(20, 65536)),
+    Setting("dbMaxAllocatedStorage", "integer", 100,
+            "Storage autoscaling ceiling in GB (prod 1000); 0 turns autoscaling off.",
+            in_range(0, 65536)),
+    Setting("dbBackupRetentionDays", "integer", 7,
+            "Days RDS keeps automated backups (7 to 35; prod 30).", in_range(7, 35)),
+    Setting("dbName", "string", "app", "Name of the application database.", db_name),
+    Setting("dbUsername", "string", "webstack_admin",
+            "Master user name; its password is generated and kept by RDS in Secrets Manager.",
+            db_username),
+    Setting("dbMultiAz", "boolean", False, "Run the database with a Multi-AZ standby."),
+    Setting("cacheNodeType", "string", "cache.t3.micro",
+            "ElastiCache node type (dev cache.t3.micro, staging cache.t3.small, prod cache.m6g.large).",
+            instance_type("cache.", ELASTICACHE_NODE_TYPES)),
+    Setting("cacheEngineVersion", "string", "7.1", "Redis engine version.", redis_version),
+    Setting("cacheNodes", "integer", 1,
+            "Redis nodes: 1 primary plus replicas (2 or more turn on automatic failover).",
+            in_range(1, 6)),
+    Setting("cacheSnapshotRetentionDays", "integer", 7,
+            "Days ElastiCache keeps daily snapshots (0 turns them off).", in_range(0, 35)),
+    Setting("cdnPriceClass", "string", "PriceClass_200",
+            "CloudFront price class; PriceClass_200 or All include the Seoul edge.",
+            one_of(*CLOUDFRONT_PRICE_CLASSES)),
+    Setting("logRetentionDays", "integer", 30,
+            "Days CloudWatch keeps the platform's log groups.", one_of(*LOG_RETENTION_DAYS)),
+    Setting("alarmEmails", "array", [],
+            "E-mail addresses that receive every alarm and its recovery (each confirms its "
+            "subscription once per alarm topic).", email_list,
+            example='["oncall@example.com"]'),
+    Setting("slackTeamId", "string", OPTIONAL,
+            "Slack workspace id authorized in AWS Chatbot; with slackChannelId, alarms also go to "
+            "Slack. Unset: no Slack.", slack_id("workspace", "T07EA123LEP")),
+    Setting("slackChannelId", "string", OPTIONAL,
+            "Slack channel that receives the alarms (with slackTeamId).",
+            slack_id("channel", "C07EZ1ABC23")),
+    Setting("alarmThresholds", "string", OPTIONAL,
+            "Per-alarm threshold overrides as a JSON object, alarm name → number in the unit the "
+            "name ends with, e.g. '{\"rdsConnections\": 150}'; unset alarms keep their defaults.",
+            alarm_thresholds, parse=object_of_numbers),
+    Setting("natGateways", "integer", 1,
+            "Scaled tier: NAT gateways for the private subnets (1 to azCount; one per AZ survives "
+            "the loss of an AZ).", in_range(1, 6)),
+    Setting("taskCpu", "integer", 512,
+            "Scaled tier: CPU units of a Fargate task (staging 512, prod 1024).",
+            one_of(*FARGATE_MEMORY)),
+    Setting("taskMemory", "integer", 1024,
+            "Scaled tier: memory of a Fargate task in MiB, valid for taskCpu (staging 1024, "
+            "prod 2048).", in_range(512, 122880)),
+    Setting("minTasks", "integer", 1, "Scaled tier: fewest running tasks (prod 2).",
+            in_range(1, 1000)),
+    Setting("desiredTasks", "integer", 1, "Scaled tier: tasks at first deployment (prod 3).",
+            in_range(1, 1000)),
+    Setting("maxTasks", "integer", 2, "Scaled tier: most running tasks (prod 10).",
+            in_range(1, 1000)),
+    Setting("scalingCpuTarget", "integer", 70,
+            "Scaled tier: average task CPU % that auto scaling holds (staging 70, prod 75).",
+            in_range(10, 95)),
+    Setting("dbReadReplicas", "integer", 0, "Read replicas of the database (prod 1).",
+            in_range(0, 5)),
+    Setting("domain", "string", OPTIONAL,
+            "Scaled tier: the site's DNS name. With hostedZoneId it gets ACM certificates and "
+            "alias records; unset, the site runs on CloudFront's own domain.", domain_name),
+    Setting("hostedZoneId", "string", OPTIONAL,
+            "Scaled tier: the Route 53 public zone that holds `domain`.", hosted_zone_id),
+    Setting("wafRateLimit", "integer", 2000,
+            "Scaled tier: requests one IP may send in 5 minutes before the WAF blocks it.",
+            in_range(10, 2_000_000_000)),
+    Setting("backupRetentionDays", "integer", 7,
+            "Days AWS Backup keeps the daily backups of the databases and EBS volumes (prod 30).",
+            in_range(1, 3650)),
+    Setting("drRegion", "string", OPTIONAL,
+            "A second region that receives a copy of every backup, for disaster recovery; unset: "
+            "no copy.", aws_region),
+    Setting("deploymentStrategy", "string", "rolling",
+            "Scaled tier: how ECS rolls out a new task definition: rolling, blue_green, canary or "
+            "linear (staging blue_green, prod canary).", one_of(*DEPLOYMENT_STRATEGIES)),
+    Setting("canaryPercent", "string", "5",
+            "Scaled tier, canary: % of traffic the new revision gets first (0.1 to 100; a string "
+            "because Pulumi config has no decimal type).", decimal_in(0.1, 100.0)),
+    Setting("canaryBakeMinutes", "integer", 10,
+            "Scaled tier, canary: minutes the canary runs before all traffic shifts (0 to 1440).",
+            in_range(0, MAX_BAKE_MINUTES)),
+    Setting("linearStepPercent", "string", "10",
+            "Scaled tier, linear: % of traffic shifted at each step (3 to 100).",
+            decimal_in(3.0, 100.0)),
+    Setting("linearBakeMinutes", "integer", 5,
+            "Scaled tier, linear: minutes between steps (0 to 1440).",
+            in_range(0, MAX_BAKE_MINUTES)),
+    Setting("rolloutBakeMinutes", "integer", 15,
+            "Scaled tier, blue_green/canary/linear: minutes the old revision stays up after all "
+            "traffic has moved, for an instant rollback (0 to 1440).",
+            in_range(0, MAX_BAKE_MINUTES)),
+    Setting("protectData", "boolean", True,
+            "Protect stateful resources: Pulumi protect plus AWS deletion protection. "
+            "Final snapshots are taken either way."),
+)
+SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+# ---- parsing ----
+
+def _convert(setting: Setting, raw: Any) -> Any:
+    """Turns a raw config string (or already-typed value) into the setting's type."""
+    if setting.parse:
+        return setting.parse(raw)
+    if setting.type == "string":
+        if not isinstance(raw, str) or not raw.strip():
+            raise ValueError("a non-empty string")
+        return raw.strip()
+    if setting.type == "integer":
+        if isinstance(raw, bool):
+            raise ValueError("an integer")
+        text = str(raw).strip()
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
+            raise ValueError("an integer")
+        return int(text)
+    if setting.type == "boolean":
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text not in ("true", "false"):
+            raise ValueError("true or false")
+        return text == "true"
+    if setting.type == "array":
+        try:
+            value = json.loads(raw) if isinstance(raw, str) else raw
+        except json.JSONDecodeError:
+            raise ValueError(f"a JSON list of strings, e.g. {setting.example}") from None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"a list of strings, e.g. {setting.example}")
+        return value
+    raise AssertionError(f"unknown setting type {setting.type}")
+
+
+def _read_values(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for setting in SETTINGS:
+        given = raw.get(setting.key)
+        if given is None:
+            if setting.default is REQUIRED:
+                problems.append(f"{PROJECT}:{setting.key} is required but not set; allowed: "
+                                f"{_allowed(setting)}")
+            else:
+                values[setting.key] = setting.default
+            continue
+        try:
+            value = _convert(setting, given)
+        except ValueError as err:
+            problems.append(f"{PROJECT}:{setting.key} = {given!r} is not valid; allowed: {err}")
+            continue
+        allowed = setting.rule(value) if setting.rule else None
+        if allowed:
+            problems.append(f"{PROJECT}:{setting.key} = {given!r} is not valid; allowed: {allowed}")
+        else:
+            values[setting.key] = value
+    return values, problems
+
+
+def _allowed(setting: Setting) -> str:
+    if setting.key == "tier":
+        return " or ".join(TIERS)
+    return setting.type
+
+
+def _combination_problems(v: Mapping[str, Any]) -> list[str]:
+    """Rules that span keys: combinations AWS would reject or that make no sense."""
+    problems = []
+    storage, ceiling = v.get("dbAllocatedStorage"), v.get("dbMaxAllocatedStorage")
+    # RDS requires the autoscaling ceiling to be at least 10 % above the allocated storage.
+    if storage is not None and ceiling and ceiling < storage * 1.1:
+        problems.append(
+            f"{PROJECT}:dbMaxAllocatedStorage = {ceiling} must be 0 (off) or at least 10 % above "
+            f"{PROJECT}:dbAllocatedStorage = {storage}, i.e. ≥ {-(-storage * 11 // 10)}")
+    problems += _fargate_size_problems(v)
+    problems += _task_count_problems(v)
+    problems += _domain_problems(v)
+    if v.get("tier") == "mvp" and v.get("deploymentStrategy", "rolling") != "rolling":
+        problems.append(f"{PROJECT}:deploymentStrategy = {v['deploymentStrategy']!r} is not valid "
+                        f"with {PROJECT}:tier = 'mvp'; allowed: rolling (traffic shifting needs the "
+                        "scaled tier's load balancer and ECS service)")
+    problems += _slack_problems(v)
+    if v.get("tier") == "scaled" and v.get("natGateways", 0) > v.get("azCount", 6):
+        problems.append(f"{PROJECT}:natGateways = {v['natGateways']} is not valid; allowed: at most "
+                        f"{PROJECT}:azCount = {v['azCount']} (one NAT gateway per AZ at most)")
+    return problems
+
+
+def _fargate_size_problems(v: Mapping[str, Any]) -> list[str]:
+    cpu, memory = v.get("taskCpu"), v.get("taskMemory")
+    if cpu is None or memory is None or memory in FARGATE_MEMORY.get(cpu, ()):
+        return []
+    sizes = FARGATE_MEMORY[cpu]
+    return [f"{PROJECT}:taskMemory = {memory} is not valid with {PROJECT}:taskCpu = {cpu}; "
+            f"Fargate allows {', '.join(map(str, sizes))} MiB with {cpu} CPU units"]
+
+
+def _task_count_problems(v: Mapping[str, Any]) -> list[str]:
+    counts = [v.get(key) for key in ("minTasks", "desiredTasks", "maxTasks")]
+    if None in counts or counts == sorted(counts):
+        return []
+    low, desired, high = counts
+    return [f"{PROJECT}:minTasks = {low}, {PROJECT}:desiredTasks = {desired} and "
+            f"{PROJECT}:maxTasks = {high} are not valid together; allowed: "
+            "minTasks ≤ desiredTasks ≤ maxTasks"]
+
+
+def _domain_problems(v: Mapping[str, Any]) -> list[str]:
+    domain, zone = v.get("domain"), v.get("hostedZoneId")
+    if (domain is None) == (zone is None):
+        return []
+    missing, given = ("hostedZoneId", "domain") if zone is None else ("domain", "hostedZoneId")
+    return [f"{PROJECT}:{given} = {v[given]!r} needs {PROJECT}:{missing} as well; allowed: both "
+            "set (certificates and DNS records) or neither (CloudFront's own domain)"]
+
+
+def _slack_problems(v: Mapping[str, Any]) -> list[str]:
+    team, channel = v.get("slackTeamId"), v.get("slackChannelId")
+    if (team is None) == (channel is None):
+        return []
+    given, missing = (("slackTeamId", "slackChannelId") if channel is None
+                      else ("slackChannelId", "slackTeamId"))
+    return [f"{PROJECT}:{given} = {v[given]!r} needs {PROJECT}:{missing} as well; allowed: both "
+            "set (alarms also go to that Slack channel) or neither (no Slack)"]
+
+
+def _region_problems(v: Mapping[str, Any], region: Optional[str]) -> list[str]:
+    """aws:region is a region we know; azCount fits in its zones; drRegion is another region."""
+    if region is None:
+        return ["aws:region is required but not set; allowed: an AWS region such as "
+                "ap-northeast-2"]
+    allowed = aws_region(region)
+    if allowed:
+        return [f"aws:region = {region!r} is not valid; allowed: {allowed}"]
+    problems = []
+    zones = zone_names(region)
+    if v.get("azCount", 0) > len(zones):
+        problems.append(f"{PROJECT}:azCount = {v['azCount']} is not valid; allowed: at most "
+                        f"{len(zones)}, the availability zones of {region} ({', '.join(zones)})")
+    if v.get("drRegion") == region:
+        problems.append(f"{PROJECT}:drRegion = {region!r} is not valid; allowed: a region other "
+                        f"than the stack's aws:region ({region})")
+    return problems
+
+
+def _threshold_tier_problems(v: Mapping[str, Any]) -> list[str]:
+    """A threshold for an alarm the stack's tier does not have would be silently ignored."""
+    tier, given = v.get("tier"), v.get("alarmThresholds") or {}
+    foreign = [name for name in given if tier and tier not in ALARM_TIERS[name]]
+    if not foreign:
+        return []
+    return [f"{PROJECT}:alarmThresholds sets {', '.join(foreign)}, which the {tier} tier has no "
+            f"alarm for; allowed with {PROJECT}:tier = {tier!r}: "
+            f"{', '.join(alarms_of_tier(tier))}"]
+
+
+def parse_settings(raw: Mapping[str, Any], *, stack: str, region: Optional[str]) -> StackSettings:
+    """Validates raw config (key → string as Pulumi passes it) into StackSettings, or raises."""
+    values, problems = _read_values(raw)
+    refused = [s.key for s in SETTINGS if raw.get(s.key) is not None and s.key not in values]
+    # A rule across keys is judged only when every key it names holds a valid value.
+    problems += [p for p in _combination_problems(values) + _threshold_tier_problems(values)
+                 if not any(re.search(rf"{PROJECT}:{key}\b", p) for key in refused)]
+    problems += _region_problems(values, region)
+    if problems:
+        raise ConfigError(problems)
+    return _build(values, stack=stack, region=region)
+
+
+def _build(v: Mapping[str, Any], *, stack: str, region: str) -> StackSettings:
+    return StackSettings(
+        project=PROJECT, stack=stack, tier=v["tier"], region=region,
+        protect_data=v["protectData"], log_retention_days=v["logRetentionDays"],
+        network=NetworkSettings(cidr=v["vpcCidr"], az_count=v["azCount"],
+                                nat_gateways=v["natGateways"]),
+        server=ServerSettings(
+            instance_type=v["serverInstanceType"], root_volume_gb=v["serverRootVolumeGb"],
+            admin_cidrs=tuple(v["adminCidrs"]), app_image=v["appImage"], app_port=v["appPort"]),
+        database=DatabaseSettings(
+            instance_class=v["dbInstanceClass"], engine_version=v["dbEngineVersion"],
+            allocated_storage=v["dbAllocatedStorage"],
+            max_allocated_storage=v["dbMaxAllocatedStorage"],
+            backup_retention_days=v["dbBackupRetentionDays"], name=v["dbName"],
+            username=v["dbUsername"], multi_az=v["dbMultiAz"],
+            read_replicas=v["dbReadReplicas"]),
+        cache=CacheSettings(
+            node_type=v["cacheNodeType"], engine_version=v["cacheEngineVersion"],
+            nodes=v["cacheNodes"], snapshot_retention_days=v["cacheSnapshotRetentionDays"]),
+        service=ServiceSettings(
+            image=v["appImage"], port=v["appPort"], cpu=v["taskCpu"], memory=v["taskMemory"],
+            min_tasks=v["minTasks"], desired_tasks=v["desiredTasks"], max_tasks=v["maxTasks"],
+            cpu_target=v["scalingCpuTarget"]),
+        rollout=RolloutSettings(
+            strategy=v["deploymentStrategy"], canary_percent=float(v["canaryPercent"]),
+            canary_bake_minutes=v["canaryBakeMinutes"],
+            linear_step_percent=float(v["linearStepPercent"]),
+            linear_bake_minutes=v["linearBakeMinutes"], bake_minutes=v["rolloutBakeMinutes"]),
+        edge=EdgeSettings(
+            price_class=v["cdnPriceClass"], waf_rate_limit=v["wafRateLimit"],
+            domain=(DomainSettings(v["domain"], v["hostedZoneId"]) if v["domain"] else None)),
+        backup=BackupSettings(retention_days=v["backupRetentionDays"], dr_region=v["drRegion"]),
+        monitoring=MonitoringSettings(
+            alarm_emails=tuple(v["alarmEmails"]),
+            slack=(SlackSettings(v["slackTeamId"], v["slackChannelId"])
+                   if v["slackTeamId"] else None),
+            thresholds={**ALARM_THRESHOLDS, **(v["alarmThresholds"] or {})}),
+    )
+
+
+def check_zone_count(settings: StackSettings, zones: Sequence[str]) -> None:
+    """azCount must not exceed the zones the region offers (known only after the AZ lookup)."""
+    if settings.network.az_count > len(zones):
+        raise ConfigError([
+            f"{PROJECT}:azCount = {settings.network.az_count} is not valid; allowed: at most "
+            f"{len(zones)}, the availability zones of {settings.region} ({', '.join(zones)})"])

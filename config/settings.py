@@ -1,0 +1,151 @@
+"""The typed settings the entry point hands to components, one dataclass per concern.
+
+Components never read Pulumi config; they receive these, already validated by
+`config/keys.py`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    cidr: str
+    az_count: int
+    nat_gateways: int
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    instance_type: str
+    root_volume_gb: int
+    admin_cidrs: tuple[str, ...]
+    app_image: str
+    app_port: int
+
+    @property
+    def architecture(self) -> str:
+        family = self.instance_type.split(".")[0]
+        # Graviton families carry a 'g' after the generation digit: t4g, m7g, c7gn, r8gd…
+        return "arm64" if re.match(r"^[a-z]+\d+g", family) else "x86_64"
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    instance_class: str
+    engine_version: str
+    allocated_storage: int
+    max_allocated_storage: int
+    backup_retention_days: int
+    name: str
+    username: str
+    multi_az: bool
+    read_replicas: int
+
+
+@dataclass(frozen=True)
+class CacheSettings:
+    node_type: str
+    engine_version: str
+    nodes: int
+    snapshot_retention_days: int
+
+    @property
+    def automatic_failover(self) -> bool:
+        return self.nodes >= 2
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    """The scaled tier's Fargate service."""
+
+    image: str
+    port: int
+    cpu: int
+    memory: int
+    min_tasks: int
+    desired_tasks: int
+    max_tasks: int
+    cpu_target: int
+
+
+@dataclass(frozen=True)
+class DomainSettings:
+    name: str
+    hosted_zone_id: str
+
+    @property
+    def api_origin(self) -> str:
+        """The name CloudFront uses to reach the ALB; the ALB's certificate covers it."""
+        return f"origin.{self.name}"
+
+
+@dataclass(frozen=True)
+class EdgeSettings:
+    """CloudFront and the WAF in front of it."""
+
+    price_class: str
+    waf_rate_limit: int
+    domain: Optional[DomainSettings]
+
+
+@dataclass(frozen=True)
+class RolloutSettings:
+    """How ECS moves traffic to a new revision; all but `rolling` use two target groups."""
+
+    strategy: str
+    canary_percent: float
+    canary_bake_minutes: int
+    linear_step_percent: float
+    linear_bake_minutes: int
+    bake_minutes: int
+
+    @property
+    def shifts_traffic(self) -> bool:
+        return self.strategy != "rolling"
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    retention_days: int
+    dr_region: Optional[str]  # None: no copy to a second region
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    team_id: str
+    channel_id: str
+
+
+@dataclass(frozen=True)
+class MonitoringSettings:
+    """Who hears about alarms, and each alarm's threshold (defaults merged with the overrides)."""
+
+    alarm_emails: tuple[str, ...]
+    slack: Optional[SlackSettings]  # None: no Slack delivery
+    thresholds: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    project: str
+    stack: str
+    tier: str
+    region: str
+    protect_data: bool
+    log_retention_days: int
+    network: NetworkSettings
+    server: ServerSettings
+    database: DatabaseSettings
+    cache: CacheSettings
+    service: ServiceSettings
+    rollout: RolloutSettings
+    edge: EdgeSettings
+    backup: BackupSettings
+    monitoring: MonitoringSettings
+
+    @property
+    def name_prefix(self) -> str:
+        return f"{self.project}-{self.stack}"
