@@ -1,5 +1,5 @@
 """The PR verdict: the offline report as Markdown (mandatory first), the one-comment workflow, and
-every workflow file valid against GitHub's workflow schema (offline, check-jsonschema's copy)."""
+the workflow files accepted by check-jsonschema's offline copy of GitHub's workflow schema."""
 import subprocess
 import sys
 from pathlib import Path
@@ -80,16 +80,10 @@ def test_the_combiner_joins_the_stack_reports(tmp_path, capsys):
     assert markdown_report.main([str(tmp_path / "missing.md")]) == 2
 
 
-def test_every_workflow_is_valid_against_githubs_schema():
+def test_the_ci_command_accepts_every_workflow():
+    """`check-jsonschema --builtin-schema vendor.github-workflows`, as a contributor runs it; the
+    schema itself is also applied in process by tests/ops/test_ops_workflows.py."""
     assert {p.name for p in WORKFLOWS} >= {"pr.yml", "main.yml", "pulumi.yml"}
     result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
                              *map(str, WORKFLOWS)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_the_schema_check_refuses_a_broken_workflow(tmp_path):
-    broken = tmp_path / "broken.yml"
-    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    step:\n      - run: echo\n")
-    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-                             str(broken)], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 1 and "'step' was unexpected" in result.stdout
