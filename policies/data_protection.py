@@ -53,11 +53,11 @@ def deletion_protection_enabled(args: ResourceValidationArgs, report: ReportViol
 @applies_to(aws.RDS_INSTANCE, aws.RDS_CLUSTER, aws.CACHE_REPLICATION_GROUP, aws.CACHE_CLUSTER)
 def final_snapshot_kept(args: ResourceValidationArgs, report: ReportViolation) -> None:
     props = args.props
-    if not _holds_data(args) or present(props.get("replicateSourceDb")):
-        return  # RDS takes no final snapshot of a read replica
-    if is_true(props.get("skipFinalSnapshot")):
+    if not _holds_data(args) or present(known(props, "replicateSourceDb")):
+        return  # RDS takes no final snapshot of a read replica (a source not known yet may be one)
+    if is_true(known(props, "skipFinalSnapshot")):
         report("skipFinalSnapshot is true")
-    elif not present(props.get("finalSnapshotIdentifier")):
+    elif not present(known(props, "finalSnapshotIdentifier")):  # an identifier not known yet is set
         report("finalSnapshotIdentifier is not set")
 
 

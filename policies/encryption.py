@@ -108,8 +108,8 @@ def kms_key_at_rest(args: ResourceValidationArgs, report: ReportViolation) -> No
         path = KMS_KEY_PROPERTIES.get(service, {}).get(args.resource_type)
         if path is None:
             continue
-        value = dig(args.props, *path)
-        if not (is_true(value) if path[-1] == "enabled" else present(value)):
+        value = known(args.props, *path)  # a key not known yet is still a key: set
+        if value is not UNKNOWN and not (is_true(value) if path[-1] == "enabled" else present(value)):
             report(f"{'.'.join(path)} is not set")
 
 

@@ -188,7 +188,8 @@ WAF_SCHEMA = {
 
 @applies_to(*aws.DISTRIBUTIONS)
 def cloudfront_waf_attached(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if settings(args, WAF_SCHEMA)["required"] and not present(args.props.get("webAclId")):
+    # A web ACL ARN not known yet (the ACL is created in the same update) is still set.
+    if settings(args, WAF_SCHEMA)["required"] and not present(known(args.props, "webAclId")):
         report("webAclId is not set")
 
 

@@ -143,3 +143,15 @@ def test_a_task_definition_whose_containers_are_unknown_proves_nothing():
     privileged = json.dumps([{"name": "app", "privileged": True}])
     fires("ecs-task-no-privileged-containers", res(aws.ECS_TASK_DEFINITION, {"containerDefinitions": privileged,
                                                                           "executionRoleArn": U}))
+
+
+@pytest.mark.parametrize("policy, resource_type, props", [
+    ("kms-key-at-rest", aws.LOG_GROUP, {"kmsKeyId": U, "retentionInDays": 30}),
+    ("kms-key-at-rest", aws.SNS_TOPIC, {"kmsMasterKeyId": U}),
+    ("cloudfront-waf-attached", aws.DISTRIBUTION, {"webAclId": U}),
+    ("final-snapshot-kept", aws.RDS_INSTANCE, {"skipFinalSnapshot": False, "finalSnapshotIdentifier": U}),
+])
+def test_a_value_not_known_yet_is_still_set(policy, resource_type, props):
+    """A key, web ACL or snapshot name created in the same update is unknown in preview, but set:
+    neither a violation nor a "can't run"."""
+    assert run(policy, res(resource_type, props)) == []
