@@ -69,3 +69,20 @@ BACKUP_AIR_GAPPED_VAULT = "aws:backup/logicallyAirGappedVault:LogicallyAirGapped
 BACKUP_PLAN = "aws:backup/plan:Plan"
 
 AWS_PROVIDER = "pulumi:providers:aws"
+
+# S3: the resources that can weaken a bucket from outside its definition
+BUCKET_OWNERSHIP_CONTROLS = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+
+# Containers
+ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+ECR_REPOSITORY = "aws:ecr/repository:Repository"
+
+# Keys and secrets
+KMS_KEY = "aws:kms/key:Key"
+SECRET = "aws:secretsmanager/secret:Secret"
+SECRET_ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
+
+# Load balancers (aws.alb.LoadBalancer is an alias of aws.lb.LoadBalancer), WAF logging
+LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
+WEB_ACL = "aws:wafv2/webAcl:WebAcl"
+WEB_ACL_LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"

@@ -7,6 +7,7 @@ during preview raises `UnknownValueError`. These helpers accept all of that.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Callable, Iterable, Optional
 
@@ -14,6 +15,10 @@ from pulumi_policy.proxy import UnknownValueError
 
 UNKNOWN: Any = type("Unknown", (), {"__repr__": lambda self: "UNKNOWN"})()
 """Stands for a value that is not known during preview (see `peek`)."""
+
+
+# Sets of allowed values are tuples in the policies: `value in a_tuple` compares, where `in` on a
+# set would hash, and an unexpected list or object would raise instead of simply not matching.
 
 
 def is_map(value: Any) -> bool:
@@ -52,6 +57,18 @@ def dig(value: Any, *path: Any) -> Any:
     return value
 
 
+def known(value: Any, *path: Any) -> Any:
+    """`dig`, answering UNKNOWN instead of raising when the value (or a step) is unknown."""
+    return peek(lambda: dig(value, *path))
+
+
+def known_elements(value: Any, *path: Any) -> list:
+    """The list at `path`, each element UNKNOWN where not known; [] where the list itself is
+    unknown or missing."""
+    found = known(value, *path)
+    return [] if found is UNKNOWN else elements(found)
+
+
 def peek(read: Callable[[], Any], default: Any = UNKNOWN) -> Any:
     """Runs `read`, answering `default` instead of failing when it touches an unknown value."""
     try:
@@ -66,16 +83,19 @@ def is_true(value: Any) -> bool:
 
 
 def as_int(value: Any) -> Optional[int]:
-    """An integer from an int, a float (how the CLI sends numbers) or a numeric string."""
+    """An integer from an int, a float (how the CLI sends numbers) or a numeric string; None for
+    anything else, including infinities and NaN ("inf", "1e999")."""
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, (int, float)):
-        return int(value)
     if isinstance(value, str):
         try:
-            return int(float(value.strip()))
+            value = float(value.strip())
         except ValueError:
             return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return int(value)
     return None
 
 
@@ -108,5 +128,7 @@ def tag_keys(tags: Any) -> set[str]:
     return {str(key) for key in tags} if is_map(tags) else set()
 
 
-def tag_value(props: Mapping, key: str) -> Any:
-    return peek(lambda: dig(props, "tags", key), default=None)
+def tag_value(props: Mapping, key: str) -> Optional[str]:
+    """A tag's value; None when unset, unknown or not a string (AWS tag values are strings)."""
+    value = peek(lambda: dig(props, "tags", key), default=None)
+    return value if isinstance(value, str) else None

@@ -57,6 +57,14 @@ def attached(resources: Sequence[Any], parent_types: Iterable[str], child_types:
     return Attachments(parents, by_parent, unresolved)
 
 
+def unattached(resources: Sequence[Any], parent_types: Iterable[str], child_types: Iterable[str],
+               prop: str, keys: Iterable[str]) -> list:
+    """The parents (e.g. secrets) that no child (e.g. a rotation) provably points at; none is
+    listed while some child's target is unknown."""
+    links = attached(resources, parent_types, child_types, prop, keys)
+    return [parent for parent in links.parents if not links.of(parent) and not links.undecidable(parent)]
+
+
 class Attachments:
     def __init__(self, parents: list, by_parent: dict[str, list], unresolved: bool):
         self.parents = parents

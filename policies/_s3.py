@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable, Mapping, Union
 from pulumi_policy import ReportViolation, StackValidationArgs
 
 from policies._aws import BUCKET_V2, BUCKETS
-from policies._props import UNKNOWN, dig, is_true, items, peek, tag_value
+from policies._props import UNKNOWN, dig, is_true, items, known, peek, tag_value
 from policies._refs import attached
 
 BUCKET_KEYS = ("id", "bucket", "arn")
@@ -27,7 +27,10 @@ BucketCheck = Callable[[Any], bool]  # the bucket itself (its type decides the i
 
 
 def is_data_bucket(props: Mapping, exempt_roles: Iterable[str]) -> bool:
-    return tag_value(props, ROLE_TAG) not in set(exempt_roles)
+    """Not tagged with an exempt role; a Role tag not known yet proves nothing either way."""
+    if known(props, "tags", ROLE_TAG) is UNKNOWN:
+        return False
+    return tag_value(props, ROLE_TAG) not in list(exempt_roles)
 
 
 def is_v2(resource_type: str) -> bool:

@@ -8,8 +8,10 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidati
 
 from policies import _aws as aws
 from policies._policy import applies_to, integer_setting, resource_policy, settings, stack_policy
-from policies._props import as_int, dig, is_true, items, present
+from policies._props import UNKNOWN, as_int, dig, is_true, known, known_elements, present
+from policies._refs import resolve
 from policies._s3 import (
+    BUCKET_KEYS,
     EXEMPT_BUCKET_ROLES_SETTING,
     check_every_bucket,
     inline_versioning_enabled,
@@ -73,14 +75,15 @@ def dynamodb_point_in_time_recovery(args: ResourceValidationArgs, report: Report
         if not is_true(props.get("pointInTimeRecovery")):
             report("pointInTimeRecovery is not true")
         return
-    recovery = props.get("pointInTimeRecovery")
-    if not is_true(dig(recovery, "enabled")):
+    enabled = known(props, "pointInTimeRecovery", "enabled")
+    if enabled is not UNKNOWN and not is_true(enabled):
         report("pointInTimeRecovery.enabled is not true")
-    period, minimum = dig(recovery, "recoveryPeriodInDays"), _minimum(args, DYNAMODB_SCHEMA)
-    if period is not None and _too_short(period, minimum):
+    period, minimum = known(props, "pointInTimeRecovery", "recoveryPeriodInDays"), _minimum(args, DYNAMODB_SCHEMA)
+    if period not in (None, UNKNOWN) and _too_short(period, minimum):
         report(f"pointInTimeRecovery.recoveryPeriodInDays is {_days(period)}; at least {minimum} required")
-    for index, replica in enumerate(items(props.get("replicas"))):
-        if not is_true(dig(replica, "pointInTimeRecovery")):
+    for index, replica in enumerate(known_elements(props, "replicas")):
+        replica_recovery = known(replica, "pointInTimeRecovery")
+        if replica is not UNKNOWN and replica_recovery is not UNKNOWN and not is_true(replica_recovery):
             report(f"replicas[{index}].pointInTimeRecovery is not true")
 
 
@@ -90,12 +93,14 @@ PLAN_SCHEMA = retention_schema(7, "AWS Backup recovery points")
 @applies_to(aws.BACKUP_PLAN)
 def backup_plan_retention(args: ResourceValidationArgs, report: ReportViolation) -> None:
     minimum = _minimum(args, PLAN_SCHEMA)
-    for index, rule in enumerate(items(args.props.get("rules"))):
-        lifecycles = [(f"rules[{index}].lifecycle", dig(rule, "lifecycle"))]
-        lifecycles += [(f"rules[{index}].copyActions[{copy}].lifecycle", dig(action, "lifecycle"))
-                       for copy, action in enumerate(items(dig(rule, "copyActions")))]
+    for index, rule in enumerate(known_elements(args.props, "rules")):
+        lifecycles = [(f"rules[{index}].lifecycle", known(rule, "lifecycle"))]
+        lifecycles += [(f"rules[{index}].copyActions[{copy}].lifecycle", known(action, "lifecycle"))
+                       for copy, action in enumerate(known_elements(rule, "copyActions"))]
         for where, lifecycle in lifecycles:
-            delete_after = dig(lifecycle, "deleteAfter")
+            delete_after = known(lifecycle, "deleteAfter")
+            if delete_after is UNKNOWN:
+                continue
             # No deleteAfter keeps recovery points indefinitely.
             if delete_after is not None and _too_short(delete_after, minimum):
                 report(f"{where}.deleteAfter is {_days(delete_after)}; at least {minimum} days required")
@@ -112,6 +117,20 @@ def s3_data_bucket_versioning(args: StackValidationArgs, report: ReportViolation
         child_ok=lambda props: dig(props, "versioningConfiguration", "status") == "Enabled",
         applies=lambda bucket: is_data_bucket(bucket.props, exempt),
         message="versioning is not enabled on this data bucket")
+    _suspensions(args, report, exempt)
+
+
+def _suspensions(args: StackValidationArgs, report: ReportViolation, exempt: list) -> None:
+    """A BucketVersioning that suspends versioning, judged by itself: on a data bucket of the
+    stack, or on a bucket the stack does not define (it cannot tell that one holds no data)."""
+    buckets = [r for r in args.resources if r.resource_type in aws.BUCKETS]
+    for versioning in (r for r in args.resources if r.resource_type in aws.BUCKET_VERSIONING):
+        status = known(versioning.props, "versioningConfiguration", "status")
+        if status != "Suspended":
+            continue
+        targets = resolve(versioning, "bucket", buckets, BUCKET_KEYS)
+        if targets == [] or any(is_data_bucket(t.props, exempt) for t in targets or []):
+            report("versioningConfiguration.status is Suspended on a data bucket", versioning.urn)
 
 
 POLICIES = [

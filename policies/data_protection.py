@@ -7,7 +7,7 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs
 
 from policies import _aws as aws
 from policies._policy import ADVISORY, applies_to, resource_policy, settings
-from policies._props import is_true, present
+from policies._props import UNKNOWN, is_true, known, present
 from policies._s3 import EXEMPT_BUCKET_ROLES_SETTING, is_data_bucket
 
 BUCKET_SCHEMA = {"exemptBucketRoles": EXEMPT_BUCKET_ROLES_SETTING}
@@ -53,12 +53,19 @@ def deletion_protection_enabled(args: ResourceValidationArgs, report: ReportViol
 @applies_to(aws.RDS_INSTANCE, aws.RDS_CLUSTER, aws.CACHE_REPLICATION_GROUP, aws.CACHE_CLUSTER)
 def final_snapshot_kept(args: ResourceValidationArgs, report: ReportViolation) -> None:
     props = args.props
-    if not _holds_data(args) or present(props.get("replicateSourceDb")):
-        return  # RDS takes no final snapshot of a read replica
-    if is_true(props.get("skipFinalSnapshot")):
+    if not _holds_data(args) or present(known(props, "replicateSourceDb")):
+        return  # RDS takes no final snapshot of a read replica (a source not known yet may be one)
+    if is_true(known(props, "skipFinalSnapshot")):
         report("skipFinalSnapshot is true")
-    elif not present(props.get("finalSnapshotIdentifier")):
+    elif not present(known(props, "finalSnapshotIdentifier")):  # an identifier not known yet is set
         report("finalSnapshotIdentifier is not set")
+
+
+@applies_to(*aws.LOAD_BALANCERS)
+def alb_deletion_protection(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    enabled = known(args.props, "enableDeletionProtection")
+    if enabled is not UNKNOWN and not is_true(enabled):
+        report("enableDeletionProtection is not true")
 
 
 POLICIES = [
@@ -78,4 +85,9 @@ POLICIES = [
         "Deleting a database or cache must leave a final snapshot: skip_final_snapshot=False "
         "with a final_snapshot_identifier (RDS, Aurora) or a final_snapshot_identifier (ElastiCache).",
         final_snapshot_kept, level=ADVISORY),
+    resource_policy(
+        "alb-deletion-protection",
+        "Load balancers that carry production traffic need deletion protection: set "
+        "enable_deletion_protection=True (turn it off in a separate change before deleting).",
+        alb_deletion_protection, level=ADVISORY),
 ]

@@ -1,16 +1,16 @@
 """Encryption at rest: databases, caches, buckets, volumes, and the services that take a KMS key."""
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Any, Mapping
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidationArgs
 
 from policies import _aws as aws
 from policies._policy import applies_to, resource_policy, settings, stack_policy
-from policies._props import dig, is_true, items, present
+from policies._props import UNKNOWN, dig, is_true, items, known, known_elements, present
 from policies._s3 import check_every_bucket, inline_sse_algorithms
 
-SSE_ALGORITHMS = frozenset({"AES256", "aws:kms", "aws:kms:dsse"})
+SSE_ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse")
 
 
 @applies_to(aws.RDS_INSTANCE, aws.RDS_CLUSTER)
@@ -23,14 +23,18 @@ def rds_storage_encrypted(args: ResourceValidationArgs, report: ReportViolation)
 def elasticache_encrypted_at_rest(args: ResourceValidationArgs, report: ReportViolation) -> None:
     props = args.props
     if args.resource_type == aws.CACHE_CLUSTER:
-        if not present(props.get("replicationGroupId")):
+        group = known(props, "replicationGroupId")
+        if group is not UNKNOWN and not present(group):
             report("a standalone aws.elasticache.Cluster cannot be encrypted at rest; "
                    "use an aws.elasticache.ReplicationGroup")
         return
-    # Valkey replication groups are encrypted at rest unless told otherwise; Redis ones are not.
-    default = props.get("engine") == "valkey"
-    enabled = props.get("atRestEncryptionEnabled")
-    if not (is_true(enabled) if enabled is not None else default):
+    enabled = known(props, "atRestEncryptionEnabled")
+    if enabled is None:
+        # Valkey replication groups are encrypted at rest unless told otherwise; Redis ones are not.
+        engine = known(props, "engine")
+        if engine is not UNKNOWN and engine != "valkey":
+            report("atRestEncryptionEnabled is not true")
+    elif enabled is not UNKNOWN and not is_true(enabled):
         report("atRestEncryptionEnabled is not true")
 
 
@@ -47,27 +51,35 @@ def s3_bucket_encrypted(args: StackValidationArgs, report: ReportViolation) -> N
         message="no server-side encryption configuration (AES256 or aws:kms) applies to this bucket")
 
 
+def _off(value: Any) -> bool:
+    """Known, and not true: a provable "not encrypted"."""
+    return value is not UNKNOWN and not is_true(value)
+
+
 def _unencrypted_devices(props: Mapping) -> list[str]:
-    found = []
-    if not is_true(dig(props, "rootBlockDevice", "encrypted")):
-        found.append("rootBlockDevice")
-    found += [f"ebsBlockDevices[{index}]" for index, device in enumerate(items(props.get("ebsBlockDevices")))
-              if not is_true(dig(device, "encrypted"))]
+    found = ["rootBlockDevice"] if _off(known(props, "rootBlockDevice", "encrypted")) else []
+    found += [f"ebsBlockDevices[{index}]" for index, device in enumerate(known_elements(props, "ebsBlockDevices"))
+              if device is not UNKNOWN and _off(known(device, "encrypted"))]
     return found
 
 
 def _unencrypted_template_devices(props: Mapping) -> list[str]:
-    mappings = items(props.get("blockDeviceMappings"))
-    if not any(dig(m, "ebs") is not None for m in mappings):
+    mappings = known_elements(props, "blockDeviceMappings")
+    if known(props, "blockDeviceMappings") is UNKNOWN or UNKNOWN in mappings:
+        ebs = [known(m, "ebs") for m in mappings if m is not UNKNOWN]
+        if not any(e is not None for e in ebs):
+            return []  # the mappings that would name a volume are not known yet
+    elif not any(known(m, "ebs") is not None for m in mappings):
         return ["blockDeviceMappings (none set: the root volume follows the AMI's snapshot)"]
     return [f"blockDeviceMappings[{index}].ebs" for index, mapping in enumerate(mappings)
-            if dig(mapping, "ebs") is not None and not is_true(dig(mapping, "ebs", "encrypted"))]
+            if mapping is not UNKNOWN and known(mapping, "ebs") not in (None, UNKNOWN)
+            and _off(known(mapping, "ebs", "encrypted"))]
 
 
 @applies_to(aws.EBS_VOLUME, aws.EC2_LAUNCH_TEMPLATE, *aws.EC2_INSTANCE_LIKE)
 def ebs_encrypted(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type == aws.EBS_VOLUME:
-        unencrypted = [] if is_true(args.props.get("encrypted")) else ["the volume"]
+        unencrypted = ["the volume"] if _off(known(args.props, "encrypted")) else []
     elif args.resource_type == aws.EC2_LAUNCH_TEMPLATE:
         unencrypted = _unencrypted_template_devices(args.props)
     else:
@@ -96,8 +108,8 @@ def kms_key_at_rest(args: ResourceValidationArgs, report: ReportViolation) -> No
         path = KMS_KEY_PROPERTIES.get(service, {}).get(args.resource_type)
         if path is None:
             continue
-        value = dig(args.props, *path)
-        if not (is_true(value) if path[-1] == "enabled" else present(value)):
+        value = known(args.props, *path)  # a key not known yet is still a key: set
+        if value is not UNKNOWN and not (is_true(value) if path[-1] == "enabled" else present(value)):
             report(f"{'.'.join(path)} is not set")
 
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from inspect import isawaitable
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -33,7 +33,9 @@ from pulumi_policy import (
 from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
+from policies import exemptions
 from policies.pack import ALL_POLICIES, PACK_NAME
+from policies.redaction import redact, secret_values
 from policies.pack_config import (CONFIG_DIR, PolicyConfigError, PolicySettings, load_pack_config,
                                   read_pack_config, reconcile_config, shown_path, stack_config_file)
 
@@ -56,6 +58,16 @@ class Violation:
     @property
     def mandatory(self) -> bool:
         return self.level == EnforcementLevel.MANDATORY.value
+
+    @property
+    def exempted(self) -> bool:
+        return self.level == EXEMPTED
+
+
+EXEMPTED = "exempted"  # the level of a violation an exemption silenced: listed, never failing
+EXEMPTIONS_POLICY = "policy-exemptions"
+EXEMPTIONS_FIX = ("Exemptions in the stack's policy config must be current and needed: remove one that "
+                  "matches no violation, and renew an expired one (new expires, reason) or fix the resource.")
 
 
 # ---- the plan as the engine would hand it to the analyzer ----
@@ -121,26 +133,64 @@ def evaluate(plan: Any, pack_config: Mapping[str, Any],
     active = [(p, config[p.name]) for p in policies if config[p.name].level != EnforcementLevel.DISABLED]
     providers = _providers(plan)
     found: list[Violation] = []
+    known = secret_values(plan.resources)
+    with exemptions.LOG.recording() as uses:
+        _run_policies(plan, active, providers, found, known)
+    return found + _exemption_findings(active, uses, plan, known)
+
+
+def _run_policies(plan: Any, active: list, providers: Mapping[str, PolicyProviderResource],
+                  found: list[Violation], known: frozenset[str]) -> None:
+    resource_policies = [(policy, policy_settings.level, to_wire(policy_settings.properties),
+                          getattr(policy, "resource_types", None))
+                         for policy, policy_settings in active if isinstance(policy, ResourceValidationPolicy)]
     for resource in plan.resources:
         options, provider = resource_options(resource), _provider_of(resource, providers)
-        for policy, policy_settings in active:
-            if isinstance(policy, ResourceValidationPolicy):
-                args = ResourceValidationArgs(resource.type, proxied(resource.inputs), resource.urn,
-                                              resource.name, options, provider,
-                                              to_wire(policy_settings.properties), {})
-                # Like the CLI, a resource policy's report always names the resource checked.
-                _check(policy, policy_settings.level, args, found, lambda urn, r=resource: r)
+        props = proxied(resource.inputs)  # read-only: shared by the policies
+        for policy, level, properties, types in resource_policies:
+            if types is not None and resource.type not in types:
+                continue  # the policy's own type filter would pass it untouched
+            args = ResourceValidationArgs(resource.type, props, resource.urn, resource.name, options, provider,
+                                          properties, {})
+            # Like the CLI, a resource policy's report always names the resource checked.
+            _check(policy, level, args, found, lambda urn, r=resource: r, known)
     stack_policies = [(p, s) for p, s in active if isinstance(p, StackValidationPolicy)]
     if stack_policies:
         resources, by_urn = _stack_resources(plan, providers), {r.urn: r for r in plan.resources}
         for policy, policy_settings in stack_policies:
             args = StackValidationArgs(resources, to_wire(policy_settings.properties), {})
-            _check(policy, policy_settings.level, args, found, lambda urn: by_urn.get(urn) if urn else None)
-    return found
+            _check(policy, policy_settings.level, args, found, lambda urn: by_urn.get(urn) if urn else None,
+                   known)
+
+
+def _exemption_findings(active: list, uses: list, plan: Any, known: frozenset[str]) -> list[Violation]:
+    """Each violation an exemption silenced (level "exempted"), then each exemption that is
+    expired or silenced nothing (advisory, under the pseudo-policy "policy-exemptions")."""
+    by_urn = {r.urn: r for r in plan.resources}
+    findings = [Violation(use.policy, EXEMPTED, None, use.urn, use.name,
+                          getattr(by_urn.get(use.urn), "type", None),
+                          f"{redact(use.message, by_urn.get(use.urn), known)} — exempted: {use.exemption.reason}"
+                          + (f" (until {use.exemption.expires.isoformat()})" if use.exemption.expires else ""),
+                          "")
+                for use in uses]
+    used = {(use.policy, use.exemption) for use in uses}
+    today = exemptions.today()
+    for policy, policy_settings in active:
+        for exemption in exemptions.parse(policy_settings.properties.get(exemptions.SETTING)):
+            if exemption.expired(today):
+                problem = f"expired on {exemption.expires.isoformat()}"
+            elif (policy.name, exemption) not in used:
+                problem = "matches no violation of this stack"
+            else:
+                continue
+            findings.append(Violation(EXEMPTIONS_POLICY, EnforcementLevel.ADVISORY.value, None, None, None, None,
+                                      f"{policy.name}: exemption {exemption.resource!r} {problem}",
+                                      EXEMPTIONS_FIX))
+    return findings
 
 
 def _check(policy: Policy, level: EnforcementLevel, args: Any, found: list[Violation],
-           locate: Callable[[Optional[str]], Any]) -> None:
+           locate: Callable[[Optional[str]], Any], known: frozenset[str] = frozenset()) -> None:
     reported_level = (EnforcementLevel.MANDATORY if level == EnforcementLevel.REMEDIATE else level).value
     severity = policy.severity.value if policy.severity else None
 
@@ -148,7 +198,7 @@ def _check(policy: Policy, level: EnforcementLevel, args: Any, found: list[Viola
         target = locate(urn)
         found.append(Violation(policy.name, reported_level, severity,
                                target.urn if target else urn, target.name if target else None,
-                               target.type if target else None, redact(message or "", target),
+                               target.type if target else None, redact(message or "", target, known),
                                policy.description))
 
     try:
@@ -161,25 +211,6 @@ def _check(policy: Policy, level: EnforcementLevel, args: Any, found: list[Viola
                                f"can't run policy during preview: {error.message}", policy.description))
     except _NotApplicableError:
         pass
-
-
-def redact(message: str, resource: Any) -> str:
-    """Masks the values of the resource's secret inputs, should a message ever quote one."""
-    if resource is None:
-        return message
-    for secret in _strings(resource.inputs.get(name) for name in getattr(resource, "secret_inputs", ())):
-        message = message.replace(secret, "[secret]")
-    return message
-
-
-def _strings(values: Iterable[Any]) -> Iterator[str]:
-    for value in values:
-        if isinstance(value, str) and len(value) >= 4:
-            yield value
-        elif isinstance(value, Mapping):
-            yield from _strings(value.values())
-        elif isinstance(value, (list, tuple)):
-            yield from _strings(value)
 
 
 async def _await(result: Any) -> None:
@@ -196,8 +227,10 @@ def format_report(violations: Sequence[Violation]) -> str:
     Messages name properties, ports, CIDRs and policies, never property values that could be
     secrets.
     """
+    exempted = [v for v in violations if v.exempted]
+    violations = [v for v in violations if not v.exempted]
     if not violations:
-        return "Policy check: no violations."
+        return "\n".join([*_exempted_lines(exempted), "Policy check: no violations."])
     grouped: dict[str, list[Violation]] = defaultdict(list)
     for violation in violations:
         grouped[violation.policy].append(violation)
@@ -210,10 +243,18 @@ def format_report(violations: Sequence[Violation]) -> str:
         for v in group:
             where = f"{v.name} ({v.resource_type})" if v.name else "stack"
             lines.append(f"    - {where}: {v.message}")
+    lines += _exempted_lines(exempted)
     mandatory = sum(v.mandatory for v in violations)
     lines.append(f"Policy check: {mandatory} mandatory, {len(violations) - mandatory} advisory "
                  f"violation(s) across {len(grouped)} polic{'y' if len(grouped) == 1 else 'ies'}.")
     return "\n".join(lines)
+
+
+def _exempted_lines(exempted: Sequence[Violation]) -> list[str]:
+    if not exempted:
+        return []
+    return [f"[exempted] ({len(exempted)})",
+            *(f"    - {v.policy} on {v.name or 'stack'}: {v.message}" for v in exempted)]
 
 
 @dataclass(frozen=True)
@@ -233,8 +274,9 @@ class PolicyCheck:
     def as_data(self) -> dict[str, Any]:
         """For `--json`: the counts, then each violation with its fix."""
         mandatory = sum(v.mandatory for v in self.violations)
+        exempted = sum(v.exempted for v in self.violations)
         return {"pack": PACK_NAME, "config": shown_path(self.config_file), "mandatory": mandatory,
-                "advisory": len(self.violations) - mandatory,
+                "advisory": len(self.violations) - mandatory - exempted, "exempted": exempted,
                 "violations": [{"policy": v.policy, "level": v.level, "severity": v.severity,
                                 "resource": v.name, "type": v.resource_type, "urn": v.urn,
                                 "message": v.message, "fix": v.description} for v in self.violations]}

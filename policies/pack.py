@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel, Policy
 
-from policies import backup, budget, data_protection, encryption, exposure, security_groups, tagging, transit
+from policies import (audit_logging, backup, budget, containers, data_protection, encryption, exposure,
+                      keys_and_secrets, security_groups, tagging, transit)
 
 PACK_NAME = "webstack-guardrails"
 # Each policy sets its own level; this only covers a policy that would not.
@@ -15,6 +16,9 @@ ALL_POLICIES: list[Policy] = [
     *backup.POLICIES,
     *security_groups.POLICIES,
     *exposure.POLICIES,
+    *containers.POLICIES,
+    *keys_and_secrets.POLICIES,
+    *audit_logging.POLICIES,
     *data_protection.POLICIES,
     *tagging.POLICIES,
     *budget.POLICIES,

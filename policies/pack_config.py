@@ -12,13 +12,17 @@ file is reported at once, each naming the key, the value given and what is allow
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence, Union
 
 from pulumi_policy import EnforcementLevel, Policy
 
+from policies import exemptions
+from policies._policy import CIDR_FORMAT, FORMAT_KEY
 from policies.pack import ALL_POLICIES, PACK_ENFORCEMENT_LEVEL, PACK_NAME
 
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
@@ -91,11 +95,41 @@ def _files_beside(path: Path) -> str:
 def _parse(text: str, path: Path) -> Any:
     if not text.strip():
         return {}
+    duplicates: dict[int, list[str]] = {}
+
+    def refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+        result: dict = {}
+        for key, value in pairs:
+            if key in result:
+                duplicates.setdefault(id(result), []).append(key)
+            result[key] = value
+        return result
+
     try:
-        return json.loads(text)
+        parsed = json.loads(text, object_pairs_hook=refuse_duplicates)
     except json.JSONDecodeError as error:
         raise PolicyConfigError([f"not valid JSON: {error.msg} at line {error.lineno}, column "
                                  f"{error.colno}"], path) from None
+    except ValueError as error:  # e.g. a number too long to convert
+        raise PolicyConfigError([f"not valid JSON: {error}"], path) from None
+    if duplicates:
+        raise PolicyConfigError([f"duplicate key {_json(key)}{where}: JSON would silently keep only "
+                                 "the last value; write each key once"
+                                 for where, key in _duplicate_paths(parsed, duplicates)], path)
+    return parsed
+
+
+def _duplicate_paths(value: Any, duplicates: Mapping[int, list[str]], path: str = "") -> list[tuple[str, str]]:
+    """(" in <path>", key) for each key written twice, found by walking the parsed document."""
+    found = []
+    if isinstance(value, dict):
+        found += [(f" in {path}" if path else " at the top level", key) for key in duplicates.get(id(value), [])]
+        for key, item in value.items():
+            found += _duplicate_paths(item, duplicates, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _duplicate_paths(item, duplicates, f"{path}[{index}]")
+    return found
 
 
 def shown_path(path: Union[str, Path]) -> str:
@@ -140,8 +174,25 @@ def _entry_problems(name: str, schema: Mapping[str, Any], value: Any) -> list[st
         if key not in schema:
             problems.append(f"{name}.{key} is not a setting of {name}; allowed: "
                             f"{', '.join([LEVEL_KEY, *schema])}")
+        elif key == exemptions.SETTING:
+            problems += _exemption_problems(f"{name}.{key}", item)
         elif not _fits(item, schema[key]):
             problems.append(f"{name}.{key} = {_json(item)} is not valid; allowed: {_allowed(schema[key])}")
+    return problems
+
+
+def _exemption_problems(where: str, entries: Any) -> list[str]:
+    if not isinstance(entries, list):
+        return [f"{where} = {_json(entries)} is not valid; allowed: a list of exemptions"]
+    problems = [p for index, entry in enumerate(entries)
+                for p in exemptions.entry_problems(f"{where}[{index}]", entry)]
+    seen: set = set()
+    for index, entry in enumerate(entries):
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if isinstance(resource, str) and resource in seen:
+            problems.append(f"{where}[{index}].resource = {_json(resource)} is exempted twice; "
+                            "allowed: one exemption per resource pattern")
+        seen.add(resource)
     return problems
 
 
@@ -181,7 +232,11 @@ def _allowed(spec: Mapping[str, Any]) -> str:
         return f"a list, each {_allowed(items)}" if items else "a list"
     if "enum" in spec:
         return "one of " + ", ".join(_json(v) for v in spec["enum"])
+    if spec.get(FORMAT_KEY) == CIDR_FORMAT:
+        return "a CIDR block such as \"203.0.113.0/24\" or \"2001:db8::/32\" (no host bits set)"
     words = TYPE_NAMES.get(spec.get("type"), "any value")
+    if "minimum" in spec and "maximum" in spec:
+        return f"{words} from {spec['minimum']} to {spec['maximum']}"
     return f"{words} ≥ {spec['minimum']}" if "minimum" in spec else words
 
 
@@ -193,13 +248,30 @@ def _fits(value: Any, spec: Mapping[str, Any]) -> bool:
         return all(_fits(item, spec.get("items", {})) for item in value)
     if "enum" in spec and value not in spec["enum"]:
         return False
+    if spec.get(FORMAT_KEY) == CIDR_FORMAT and not _is_cidr(value):
+        return False
+    if "maximum" in spec and value > spec["maximum"]:
+        return False
     return "minimum" not in spec or value >= spec["minimum"]
+
+
+def _is_cidr(value: str) -> bool:
+    """A network in CIDR notation with its prefix written out and no host bits set."""
+    if "/" not in value or value != value.strip():
+        return False
+    try:
+        ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_type(value: Any, json_type: Optional[str]) -> bool:
     if json_type is None:
         return True
     if isinstance(value, bool) and json_type in ("integer", "number"):
+        return False
+    if json_type in ("integer", "number") and isinstance(value, float) and not math.isfinite(value):
         return False
     if json_type == "integer" and isinstance(value, float):
         return value.is_integer()

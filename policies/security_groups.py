@@ -6,22 +6,23 @@ from typing import Any, Iterator, Optional
 from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidationArgs
 
 from policies import _aws as aws
-from policies._policy import applies_to, list_setting, resource_policy, settings, stack_policy
+from policies._policy import (applies_to, cidr_list_setting, list_setting, port_list_setting, resource_policy,
+                              settings, stack_policy)
 from policies._props import UNKNOWN, as_ints, dig, elements, items, peek, present, tag_value
 from policies._refs import identifiers, resolve
 from policies._sg import RULE_TYPES, Ingress, ingress_rules, is_anywhere, within_any
 
 PUBLIC_SCHEMA = {
-    "publicPorts": list_setting("integer", [80, 443],
+    "publicPorts": port_list_setting([80, 443],
                                 "Ports that may be open to 0.0.0.0/0 and ::/0."),
 }
 ADMIN_SCHEMA = {
-    "adminPorts": list_setting("integer", [22, 3389], "Remote administration ports."),
-    "adminCidrs": list_setting("string", [],
+    "adminPorts": port_list_setting([22, 3389], "Remote administration ports."),
+    "adminCidrs": cidr_list_setting([],
                                "Networks allowed on the admin ports (empty: none; use Session Manager)."),
 }
 DATA_SCHEMA = {
-    "dataPorts": list_setting("integer", [5432, 3306, 6379, 11211],
+    "dataPorts": port_list_setting([5432, 3306, 6379, 11211],
                               "Database and cache ports, reachable only from security groups."),
 }
 ROLES_SCHEMA = {
@@ -34,7 +35,15 @@ ROLES_SCHEMA = {
 }
 
 
+# ICMP "destination unreachable" (IPv4 type 3) and ICMPv6 "packet too big" (type 2) carry path MTU
+# discovery; blocking them breaks large responses (RFC 1191, RFC 8201). For ICMP rules, fromPort is
+# the type.
+PATH_MTU_ICMP = {"icmp": 3, "icmpv6": 2}
+
+
 def _is_public_only(rule: Ingress, public_ports: set[int]) -> bool:
+    if rule.protocol in PATH_MTU_ICMP:
+        return rule.from_port == PATH_MTU_ICMP[rule.protocol]
     span = rule.port_span
     if span is None:
         return False
@@ -78,7 +87,7 @@ def sg_data_ports_from_security_groups_only(args: ResourceValidationArgs, report
 @applies_to(*RULE_TYPES)
 def sg_no_all_traffic_ingress(args: ResourceValidationArgs, report: ReportViolation) -> None:
     for rule in ingress_rules(args.resource_type, args.props):
-        if rule.opens_everything:
+        if rule.opens_everything and not rule.only_self:
             report(f"{rule.describe()} admits every protocol or every port")
 
 
@@ -110,9 +119,9 @@ def _standalone_sources(rule_resource: Any, prop: str, groups: list) -> Optional
 
 def _admissions(group: Any, resources: list, groups: list) -> Iterator[tuple[Any, Ingress, Optional[list]]]:
     """(resource to blame, rule, admitted groups or None if unknown) for each rule into `group`."""
-    blocks = peek(lambda: items(group.props.get("ingress")), default=[])
-    rules = peek(lambda: ingress_rules(group.resource_type, group.props), default=[])
-    for block, rule in zip(blocks, rules, strict=False):  # both empty when ingress is unknown
+    blocks = peek(lambda: elements(group.props.get("ingress")), default=[])
+    for rule in peek(lambda: ingress_rules(group.resource_type, group.props), default=[]):
+        block = blocks[rule.index]
         yield group, rule, peek(lambda block=block: _inline_sources(group, block, groups), default=None)
     for resource in resources:
         source_property = SOURCE_GROUP_PROPERTY.get(resource.resource_type)
@@ -152,8 +161,9 @@ def _problems(rule: Ingress, sources: Optional[list], role: dict, allowed: set) 
 POLICIES = [
     resource_policy(
         "sg-public-ingress-only-on-public-ports",
-        "Only the public ports (80 and 443 by default, publicPorts) may be open to 0.0.0.0/0 or "
-        "::/0: narrow the source to a CIDR or a security group, or put the service behind the ALB.",
+        "Only the public ports (80 and 443 by default, publicPorts) and path MTU discovery ICMP "
+        "may be open to 0.0.0.0/0 or ::/0: narrow the source to a CIDR or a security group, or "
+        "put the service behind the ALB.",
         sg_public_ingress_only_on_public_ports, config=PUBLIC_SCHEMA),
     resource_policy(
         "sg-admin-ports-from-admin-cidrs",
@@ -168,7 +178,8 @@ POLICIES = [
     resource_policy(
         "sg-no-all-traffic-ingress",
         "Ingress must name a protocol and a port range: replace protocol '-1' or ports 0-65535 "
-        "with the ports the service listens on.",
+        "with the ports the service listens on (a rule whose only source is its own group, "
+        "self=True, may stay open).",
         sg_no_all_traffic_ingress),
     stack_policy(
         "sg-data-tier-admits-only-backend",

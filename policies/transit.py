@@ -10,7 +10,7 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidati
 from policies import _aws as aws
 from policies._policy import applies_to, list_setting, resource_policy, settings, stack_policy
 from policies._props import (
-    UNKNOWN, as_int, dig, is_map, is_true, items, json_document, peek, present)
+    UNKNOWN, as_int, dig, elements, is_map, is_true, items, json_document, known, known_elements, peek, present)
 from policies._refs import attached, resolve
 from policies._s3 import check_every_bucket
 
@@ -20,11 +20,14 @@ from policies._s3 import check_every_bucket
 @applies_to(aws.CACHE_REPLICATION_GROUP, aws.CACHE_CLUSTER)
 def elasticache_encrypted_in_transit(args: ResourceValidationArgs, report: ReportViolation) -> None:
     props = args.props
-    if args.resource_type == aws.CACHE_CLUSTER and present(props.get("replicationGroupId")):
-        return  # a member node follows its replication group
-    if not is_true(props.get("transitEncryptionEnabled")):
+    if args.resource_type == aws.CACHE_CLUSTER and present(known(props, "replicationGroupId")):
+        return  # a member node follows its replication group (or may: its id is not known yet)
+    enabled = known(props, "transitEncryptionEnabled")
+    if enabled is UNKNOWN:
+        return
+    if not is_true(enabled):
         report("transitEncryptionEnabled is not true")
-    elif props.get("transitEncryptionMode") == "preferred":
+    elif known(props, "transitEncryptionMode") == "preferred":
         report("transitEncryptionMode is 'preferred', which still accepts plaintext clients")
 
 
@@ -35,8 +38,11 @@ TLS12_SSL_POLICY = re.compile(r"^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)
 
 
 def redirects_to_https(action: Mapping) -> bool:
-    return (dig(action, "type") == "redirect"
-            and str(dig(action, "redirect", "protocol")).upper() == "HTTPS")
+    """Whether an action redirects to HTTPS; an action not known yet counts as one (unproven)."""
+    kind, protocol = known(action, "type"), known(action, "redirect", "protocol")
+    if action is UNKNOWN or UNKNOWN in (kind, protocol):
+        return True
+    return kind == "redirect" and str(protocol).upper() == "HTTPS"
 
 
 def _protocol(props: Mapping) -> str:
@@ -46,14 +52,14 @@ def _protocol(props: Mapping) -> str:
 @applies_to(*aws.LISTENERS)
 def alb_listener_https(args: ResourceValidationArgs, report: ReportViolation) -> None:
     props = args.props
-    protocol = _protocol(props)
+    protocol = peek(lambda: _protocol(props))
     if protocol in ("HTTPS", "TLS"):
-        ssl_policy = props.get("sslPolicy")
-        if not TLS12_SSL_POLICY.match(str(ssl_policy or "")):
+        ssl_policy = known(props, "sslPolicy")
+        if ssl_policy is not UNKNOWN and not TLS12_SSL_POLICY.match(str(ssl_policy or "")):
             report(f"sslPolicy {ssl_policy or '(unset: AWS picks one allowing TLS 1.0)'} "
                    "does not require TLS 1.2 or later")
-    elif protocol == "HTTP":
-        actions = items(props.get("defaultActions"))
+    elif protocol == "HTTP" and known(props, "defaultActions") is not UNKNOWN:
+        actions = known_elements(props, "defaultActions")
         if not actions or not all(redirects_to_https(action) for action in actions):
             report("an HTTP listener whose default actions do not all redirect to HTTPS")
 
@@ -73,8 +79,8 @@ def alb_http_listener_rules_redirect(args: StackValidationArgs, report: ReportVi
 
 # ---- CloudFront ----
 
-VIEWER_HTTPS_POLICIES = frozenset({"redirect-to-https", "https-only"})
-WEAK_ORIGIN_PROTOCOLS = frozenset({"SSLv3", "TLSv1", "TLSv1.1"})
+VIEWER_HTTPS_POLICIES = ("redirect-to-https", "https-only")
+WEAK_ORIGIN_PROTOCOLS = ("SSLv3", "TLSv1", "TLSv1.1")
 S3_WEBSITE_ENDPOINT = re.compile(r"\.s3-website[.-]")
 VIEWER_SCHEMA = {
     "minimumProtocolVersions": list_setting(
@@ -85,9 +91,9 @@ VIEWER_SCHEMA = {
 
 
 def _cache_behaviors(props: Mapping) -> Iterator[tuple[str, Any]]:
-    yield "defaultCacheBehavior", props.get("defaultCacheBehavior")
+    yield "defaultCacheBehavior", known(props, "defaultCacheBehavior")
     for key in ("orderedCacheBehaviors", "cacheBehaviors"):  # Distribution, MultitenantDistribution
-        for index, behavior in enumerate(items(props.get(key))):
+        for index, behavior in enumerate(known_elements(props, key)):
             yield f"{key}[{index}]", behavior
 
 
@@ -95,37 +101,38 @@ def _cache_behaviors(props: Mapping) -> Iterator[tuple[str, Any]]:
 def cloudfront_viewer_https(args: ResourceValidationArgs, report: ReportViolation) -> None:
     props = args.props
     for where, behavior in _cache_behaviors(props):
-        policy = dig(behavior, "viewerProtocolPolicy")
-        if policy not in VIEWER_HTTPS_POLICIES:
+        policy = known(behavior, "viewerProtocolPolicy") if behavior is not UNKNOWN else UNKNOWN
+        if policy is not UNKNOWN and policy not in VIEWER_HTTPS_POLICIES:
             report(f"{where}.viewerProtocolPolicy is {policy!r}, not redirect-to-https or https-only")
-    certificate = props.get("viewerCertificate")
-    if is_true(dig(certificate, "cloudfrontDefaultCertificate")):
+    default_certificate = known(props, "viewerCertificate", "cloudfrontDefaultCertificate")
+    if default_certificate is UNKNOWN or is_true(default_certificate):
         return  # the *.cloudfront.net certificate's TLS policy cannot be chosen
-    minimum = dig(certificate, "minimumProtocolVersion")
-    if minimum not in settings(args, VIEWER_SCHEMA)["minimumProtocolVersions"]:
+    minimum = known(props, "viewerCertificate", "minimumProtocolVersion")
+    if minimum is not UNKNOWN and minimum not in settings(args, VIEWER_SCHEMA)["minimumProtocolVersions"]:
         report(f"viewerCertificate.minimumProtocolVersion is {minimum or 'unset (TLSv1)'}, "
                "below TLSv1.2_2021")
 
 
 def _custom_origins(resource_type: str, props: Mapping) -> Iterator[tuple[str, Any, Any]]:
-    for index, origin in enumerate(items(props.get("origins"))):
-        if resource_type == aws.DISTRIBUTION:
-            configs = items(dig(origin, "customOriginConfig"))
-        else:
-            configs = items(dig(origin, "customOriginConfigs"))
-        for config in configs:
-            yield f"origins[{index}]", peek(lambda origin=origin: dig(origin, "domainName")), config
+    key = "customOriginConfig" if resource_type == aws.DISTRIBUTION else "customOriginConfigs"
+    for index, origin in enumerate(known_elements(props, "origins")):
+        for config in known_elements(origin, key) if origin is not UNKNOWN else []:
+            if config is not UNKNOWN:
+                yield f"origins[{index}]", known(origin, "domainName"), config
 
 
-def _origin_problems(where: str, config: Mapping) -> list[str]:
+def _origin_problems(where: str, config: Mapping, http_allowed: bool = False) -> list[str]:
+    """What is wrong with an origin config; `http_allowed` for an origin that may be an S3
+    website endpoint (which speaks HTTP only), where only http-only is excused."""
     problems = []
-    policy = dig(config, "originProtocolPolicy")
-    if policy != "https-only":
+    policy = known(config, "originProtocolPolicy")
+    if policy is not UNKNOWN and policy != "https-only" and not (http_allowed and policy == "http-only"):
         problems.append(f"{where}.originProtocolPolicy is {policy!r}, not https-only")
-    protocols = dig(config, "originSslProtocols")
+    protocols = known(config, "originSslProtocols")
     if is_map(protocols):  # VpcOrigin wraps the list as {items, quantity}
-        protocols = dig(protocols, "items")
-    weak = sorted(WEAK_ORIGIN_PROTOCOLS & set(items(protocols)))
+        protocols = known(protocols, "items")
+    listed = elements(protocols) if protocols is not UNKNOWN else []
+    weak = [protocol for protocol in WEAK_ORIGIN_PROTOCOLS if protocol in listed]
     if weak:
         problems.append(f"{where}.originSslProtocols allows {', '.join(weak)}")
     return problems
@@ -134,14 +141,15 @@ def _origin_problems(where: str, config: Mapping) -> list[str]:
 @applies_to(aws.VPC_ORIGIN, *aws.DISTRIBUTIONS)
 def cloudfront_origin_https(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type == aws.VPC_ORIGIN:
-        problems = _origin_problems("vpcOriginEndpointConfig",
-                                    args.props.get("vpcOriginEndpointConfig"))
+        config = known(args.props, "vpcOriginEndpointConfig")
+        problems = [] if config is UNKNOWN else _origin_problems("vpcOriginEndpointConfig", config)
     else:
         problems = []
         for where, domain, config in _custom_origins(args.resource_type, args.props):
-            if domain is UNKNOWN or S3_WEBSITE_ENDPOINT.search(str(domain or "")):
+            if S3_WEBSITE_ENDPOINT.search(str(domain or "")):
                 continue  # S3 website endpoints speak HTTP only
-            problems += _origin_problems(where, config)
+            # A domain not known yet may be an S3 website endpoint: only http-only is excused.
+            problems += _origin_problems(where, config, http_allowed=domain is UNKNOWN)
     for problem in problems:
         report(problem)
 
@@ -219,7 +227,7 @@ def denies_insecure_transport(document: Optional[Mapping]) -> bool:
 def _is_tls_deny(statement: Mapping) -> bool:
     principal = dig(statement, "Principal")
     everyone = principal == "*" or "*" in items(dig(principal, "AWS"))
-    every_action = bool({"s3:*", "*"} & set(items(dig(statement, "Action"))))
+    every_action = bool({"s3:*", "*"} & {a for a in items(dig(statement, "Action")) if isinstance(a, str)})
     insecure = [str(v).lower() for v in items(dig(statement, "Condition", "Bool", "aws:SecureTransport"))]
     return dig(statement, "Effect") == "Deny" and everyone and every_action and "false" in insecure
 
@@ -230,6 +238,14 @@ def s3_bucket_policy_requires_tls(args: StackValidationArgs, report: ReportViola
         inline_ok=lambda bucket: denies_insecure_transport(json_document(bucket.props.get("policy"))),
         child_ok=lambda props: denies_insecure_transport(json_document(props.get("policy"))),
         message="no bucket policy denies requests made without TLS (aws:SecureTransport=false)")
+
+
+@applies_to(aws.BUCKET_POLICY)
+def s3_bucket_policy_denies_insecure_transport(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    # A bucket has one policy: this resource replaces it whole, so it must carry the deny itself.
+    policy = peek(lambda: args.props.get("policy"))
+    if policy is not UNKNOWN and not denies_insecure_transport(json_document(policy)):
+        report("the policy has no statement denying requests made without TLS (aws:SecureTransport=false)")
 
 
 POLICIES = [
@@ -271,4 +287,10 @@ POLICIES = [
         "Every bucket's policy must deny non-TLS requests: add a statement Effect=Deny, "
         "Principal='*', Action='s3:*', Condition={'Bool': {'aws:SecureTransport': 'false'}}.",
         s3_bucket_policy_requires_tls),
+    resource_policy(
+        "s3-bucket-policy-denies-insecure-transport",
+        "Each aws.s3.BucketPolicy replaces the bucket's whole policy, so it must deny non-TLS "
+        "requests itself: add Effect=Deny, Principal='*', Action='s3:*', "
+        "Condition={'Bool': {'aws:SecureTransport': 'false'}}.",
+        s3_bucket_policy_denies_insecure_transport),
 ]

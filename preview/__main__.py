@@ -1,7 +1,8 @@
 """`python -m preview <stack> [--json] [--set key=value ...] [--policies [--policy-config FILE]]
-[--report-only] [--cost]`: what `pulumi preview` would create and, with `--policies`, what the policy pack
-says of it. This command sits above both the preview engine and the policy runner: it builds the
-plan, then hands that plan to `policies.offline` and, with `--cost`, to the `cost` estimator.
+[--report-only] [--format markdown] [--cost]`: what `pulumi preview` would create and, with
+`--policies`, what the policy pack says of it. This command sits above both the preview engine and
+the policy runner: it builds the plan, then hands that plan to `policies.offline` and, with
+`--cost`, to the `cost` estimator.
 
 Exit codes: 0 previewed (with `--policies`: no mandatory violation); 1 the policy check found a
 mandatory violation; 2 bad input (stack config or files, `--set`, the policy config, the command
@@ -18,6 +19,7 @@ from config.key_names import full_name
 from config.keys import ConfigError
 from cost import Estimate, UsageError
 from cost.report import report as cost_report
+from policies.markdown_report import render_check
 from policies.offline import PolicyCheck, PolicyConfigError, evaluate, read_pack_config, stack_config_file
 from preview.costing import estimate_plan
 from preview.engine import run_preview
@@ -44,6 +46,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="check with this policy config instead (implies --policies)")
     parser.add_argument("--report-only", action="store_true",
                         help="print the policy report alone, without the tree (implies --policies)")
+    parser.add_argument("--format", choices=["text", "markdown"], default="text",
+                        help="markdown: print only the policy report, as Markdown (the PR comment)")
     parser.add_argument("--cost", action="store_true",
                         help="add the plan's monthly estimate (prices: cost/prices.json, usage: "
                              "cost/usage/<stack>.json)")
@@ -71,11 +75,13 @@ def main(argv: list[str]) -> int:
     checked = args.policies or args.report_only
     policy_config = args.policy_config or (stack_config_file(args.stack) if checked else None)
     return run(args.stack, sets=args.set, policy_config=policy_config, json_output=args.json,
-               show_plan=not args.report_only, with_cost=args.cost)
+               show_plan=not args.report_only, markdown=args.format == "markdown",
+               with_cost=args.cost)
 
 
 def run(stack: str, *, sets: Sequence[str] = (), policy_config: Optional[Path] = None,
-        json_output: bool = False, show_plan: bool = True, with_cost: bool = False) -> int:
+        json_output: bool = False, show_plan: bool = True, markdown: bool = False,
+        with_cost: bool = False) -> int:
     """Previews `stack` once and, given a policy config, checks that same plan; prints; returns
     the exit code. The policy config is read and checked before the preview, so a bad file
     fails at once."""
@@ -87,7 +93,8 @@ def run(stack: str, *, sets: Sequence[str] = (), policy_config: Optional[Path] =
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_CONFIG
     check = PolicyCheck(policy_config, evaluate(plan, pack_config)) if policy_config else None
-    print(output(plan, check, json_output, show_plan, estimate))
+    print(render_check(stack, check) if markdown and check
+          else output(plan, check, json_output, show_plan, estimate))
     return EXIT_POLICY_VIOLATION if check and check.failed else EXIT_OK
 
 

@@ -132,6 +132,7 @@ def distribution(**overrides: Any) -> dict:
                                        "viewerProtocolPolicy": "https-only"}],
             "viewerCertificate": {"acmCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/x",
                                   "sslSupportMethod": "sni-only", "minimumProtocolVersion": "TLSv1.2_2021"},
+            "loggingConfig": {"bucket": "logs.s3.amazonaws.com", "prefix": "cdn/"},
             "tags": dict(TAGS), **overrides}
 
 

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import copy
+import json
 import dataclasses
 from typing import Any, Callable
 
 from policy_kit import (TAGS, bucket_with, distribution, dynamodb_table, http_redirect_listener,
-                        https_listener, ingress_rule, launch_template, pg_parameter_group,
+                        https_listener, ingress_rule, instance, launch_template, pg_parameter_group,
                         rds_instance, replication_group, res, security_group)
 from preview.plan import Plan, PlannedResource
 
@@ -28,7 +29,8 @@ def compliant_stack() -> dict[str, PlannedResource]:
         stack[key] = res(resource_type, props, name=key, provider=provider, **options)
         return stack[key]
 
-    add("subnet", aws.SUBNET, {"vpcId": "vpc-1", "cidrBlock": "10.0.0.0/24", "mapPublicIpOnLaunch": False})
+    subnet = add("subnet", aws.SUBNET, {"vpcId": "vpc-1", "cidrBlock": "10.0.0.0/24", "mapPublicIpOnLaunch": False})
+    add("instance", aws.EC2_INSTANCE, instance(subnetId=subnet.id), deps={"subnetId": [subnet]})
     edge = add("edge-sg", aws.SECURITY_GROUP, security_group("edge"), id="sg-edge")
     backend = add("backend-sg", aws.SECURITY_GROUP, security_group("backend"), id="sg-backend")
     database = add("database-sg", aws.SECURITY_GROUP, security_group("database"), id="sg-database")
@@ -72,6 +74,24 @@ def compliant_stack() -> dict[str, PlannedResource]:
     add("logs", aws.LOG_GROUP, {"retentionInDays": 30, "kmsKeyId": "arn:aws:kms:ap-northeast-2:1:key/k"})
     add("vault", aws.BACKUP_VAULT, {"name": "vault", "kmsKeyArn": "arn:aws:kms:ap-northeast-2:1:key/k"},
         protect=True)
+    add("bucket-ownership", aws.BUCKET_OWNERSHIP_CONTROLS, {"bucket": bucket.id,
+                                                            "rule": {"objectOwnership": "BucketOwnerEnforced"}},
+        deps={"bucket": [bucket]})
+    add("task", aws.ECS_TASK_DEFINITION, {"family": "app", "containerDefinitions": json.dumps([
+        {"name": "app", "image": "app:1", "readonlyRootFilesystem": True,
+         "environment": [{"name": "DATABASE_HOST", "value": "db.internal"}],
+         "secrets": [{"name": "DATABASE_PASSWORD", "valueFrom": "arn:aws:secretsmanager:r:1:secret:db"}]}])})
+    add("repository", aws.ECR_REPOSITORY, {"name": "app", "imageScanningConfiguration": {"scanOnPush": True},
+                                           "imageTagMutability": "IMMUTABLE"})
+    add("key", aws.KMS_KEY, {"description": "data", "enableKeyRotation": True})
+    secret = add("secret", aws.SECRET, {"namePrefix": "app/"})
+    add("secret-rotation", aws.SECRET_ROTATION, {"secretId": secret.id, "rotationRules": {"automaticallyAfterDays": 30}},
+        deps={"secretId": [secret]})
+    add("alb", aws.LOAD_BALANCERS[0], {"loadBalancerType": "application", "enableDeletionProtection": True,
+                                       "accessLogs": {"enabled": True, "bucket": "logs", "prefix": "alb"}})
+    acl = add("web-acl", aws.WEB_ACL, {"scope": "CLOUDFRONT", "defaultAction": {"allow": {}}})
+    add("web-acl-logging", aws.WEB_ACL_LOGGING, {"resourceArn": acl.id, "logDestinationConfigs": ["arn:logs"]},
+        deps={"resourceArn": [acl]})
     add("backup-plan", aws.BACKUP_PLAN, {"name": "daily", "rules": [
         {"ruleName": "daily", "targetVaultName": "vault", "schedule": "cron(0 17 * * ? *)",
          "lifecycle": {"deleteAfter": 35}}]})

@@ -43,8 +43,8 @@ def test_defaults_come_from_each_policy_and_its_schema():
     config = reconcile_config({})
     assert config["rds-storage-encrypted"].level == EnforcementLevel.MANDATORY
     assert config["final-snapshot-kept"].level == EnforcementLevel.ADVISORY
-    assert config["sg-public-ingress-only-on-public-ports"].properties == {"publicPorts": [80, 443]}
-    assert config["rds-backup-retention"].properties == {"minRetentionDays": 7}
+    assert config["sg-public-ingress-only-on-public-ports"].properties == {"publicPorts": [80, 443], "exemptions": []}
+    assert config["rds-backup-retention"].properties == {"minRetentionDays": 7, "exemptions": []}
 
 
 def test_all_sets_every_level_and_policy_entries_override_it():
@@ -53,19 +53,19 @@ def test_all_sets_every_level_and_policy_entries_override_it():
     assert config["sg-no-all-traffic-ingress"].level == EnforcementLevel.DISABLED
     assert config["rds-storage-encrypted"].level == EnforcementLevel.ADVISORY
     assert config["rds-backup-retention"] == offline.PolicySettings(EnforcementLevel.MANDATORY,
-                                                                    {"minRetentionDays": 14})
+                                                                    {"minRetentionDays": 14, "exemptions": []})
 
 
 def test_all_as_an_object_sets_only_levels():
     config = reconcile_config({"all": {"enforcementLevel": "advisory"}})
     assert {s.level for s in config.values()} == {EnforcementLevel.ADVISORY}
-    assert config["rds-backup-retention"].properties == {"minRetentionDays": 7}
+    assert config["rds-backup-retention"].properties == {"minRetentionDays": 7, "exemptions": []}
 
 
 def test_a_policy_entry_keeps_the_defaults_it_does_not_name():
     config = reconcile_config({"sg-admin-ports-from-admin-cidrs": {"adminCidrs": ["203.0.113.0/24"]}})
     assert config["sg-admin-ports-from-admin-cidrs"].properties == {"adminPorts": [22, 3389],
-                                                                    "adminCidrs": ["203.0.113.0/24"]}
+                                                                    "adminCidrs": ["203.0.113.0/24"], "exemptions": []}
 
 
 # ---- what a config may not say ----
@@ -82,16 +82,16 @@ def test_a_policy_entry_keeps_the_defaults_it_does_not_name():
      'allowed: "all" or a policy name from the policy table in README.md'),
     ({"rds-backup-retention": {"minRetentionDay": 30}},  # a typo would silently keep the default
      "rds-backup-retention.minRetentionDay is not a setting of rds-backup-retention; "
-     "allowed: enforcementLevel, minRetentionDays"),
+     "allowed: enforcementLevel, minRetentionDays, exemptions"),
     ({"all": {"minRetentionDays": 30}}, "all.minRetentionDays is not a setting of all; allowed: enforcementLevel"),
     ({"rds-storage-encrypted": {"strict": True}},
-     "rds-storage-encrypted.strict is not a setting of rds-storage-encrypted; allowed: enforcementLevel"),
+     "rds-storage-encrypted.strict is not a setting of rds-storage-encrypted; allowed: enforcementLevel, exemptions"),
     ({"rds-backup-retention": {"minRetentionDays": "7"}},
      'rds-backup-retention.minRetentionDays = "7" is not valid; allowed: an integer ≥ 0'),
     ({"rds-backup-retention": {"minRetentionDays": -1}},
      "rds-backup-retention.minRetentionDays = -1 is not valid; allowed: an integer ≥ 0"),
     ({"sg-public-ingress-only-on-public-ports": {"publicPorts": ["80"]}},
-     'sg-public-ingress-only-on-public-ports.publicPorts = ["80"] is not valid; allowed: a list, each an integer'),
+     'sg-public-ingress-only-on-public-ports.publicPorts = ["80"] is not valid; allowed: a list, each an integer from 1 to 65535'),
     ({"kms-key-at-rest": {"services": ["ebs"]}},
      'kms-key-at-rest.services = ["ebs"] is not valid; allowed: a list, each one of "backup", "dynamodb", "logs", '
      '"sns"'),

@@ -3,6 +3,7 @@ matching policy fires (run with every policy of the pack, through the offline ev
 from __future__ import annotations
 
 import ipaddress
+import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -69,6 +70,16 @@ def _public_acl(stack: dict, acl: str) -> dict:
                                        deps={"bucket": [bucket]})}
 
 
+def _edit_container(key: str, make: Callable[[Any], Any] = lambda value: value) -> Callable[[dict, Any], dict]:
+    def change(stack: dict, value: Any) -> dict:
+        def edit_definitions(inputs: dict) -> None:
+            containers = json.loads(inputs["containerDefinitions"])
+            containers[0][key] = make(value)
+            inputs["containerDefinitions"] = json.dumps(containers)
+        return with_inputs(stack, "task", edit_definitions)
+    return change
+
+
 FLIPS = [
     # encryption at rest
     flip("rds unencrypted", NOT_TRUE, edit("database", "storageEncrypted"), "rds-storage-encrypted"),
@@ -100,9 +111,16 @@ FLIPS = [
          edit("cdn", "origins", 1, "customOriginConfig", "originProtocolPolicy"), "cloudfront-origin-https"),
     flip("database ssl optional", st.sampled_from(["0", "false"]),
          edit("db-parameters", "parameters", 0, "value"), "rds-force-ssl"),
-    flip("bucket policy allows plain http", st.sampled_from([{"Effect": "Allow"}, {"Action": "s3:GetObject"}]),
+    flip("bucket policy allows plain http", st.sampled_from([{"Action": "s3:GetObject"}, {"Principal": {"AWS": "arn"}}]),
          lambda s, deny: with_inputs(s, "bucket-policy", setter("policy", value=tls_only_policy(**deny))),
-         "s3-bucket-policy-requires-tls"),
+         "s3-bucket-policy-requires-tls", "s3-bucket-policy-denies-insecure-transport"),
+    flip("bucket policy public", st.sampled_from(["*", {"AWS": "*"}]),
+         lambda s, principal: with_inputs(s, "bucket-policy", setter("policy", value=json.dumps({"Statement": [
+             *json.loads(tls_only_policy())["Statement"],
+             {"Effect": "Allow", "Principal": principal, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}))),
+         "s3-bucket-policy-not-public"),
+    flip("bucket owner is the writer", st.just("ObjectWriter"), edit("bucket-ownership", "rule", "objectOwnership"),
+         "s3-ownership-not-object-writer"),
     # backups
     flip("short rds backups", st.integers(0, 6), edit("database", "backupRetentionPeriod"), "rds-backup-retention"),
     flip("no cache snapshots", st.just(0), edit("cache", "snapshotRetentionLimit"), "elasticache-snapshot-retention"),
@@ -132,17 +150,32 @@ FLIPS = [
     flip("bucket access block off", st.sampled_from(["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
                                                      "restrictPublicBuckets"]),
          lambda s, flag: with_inputs(s, "bucket-public-access-block", setter(flag, value=False)),
-         "s3-public-access-blocked"),
+         "s3-public-access-blocked", "s3-public-access-block-complete"),
     flip("public acl", st.sampled_from(["public-read", "public-read-write", "authenticated-read"]), _public_acl,
          "s3-no-public-acl"),
     flip("imdsv1", st.sampled_from(["optional", None]), edit("launch-template", "metadataOptions", "httpTokens"),
          "ec2-imdsv2-required"),
     flip("template public ip", st.sampled_from(["true", True]),
          edit("launch-template", "networkInterfaces", 0, "associatePublicIpAddress"), "ec2-no-public-ip"),
-    flip("subnet public ip", st.just(True), edit("subnet", "mapPublicIpOnLaunch"), "ec2-no-public-ip"),
+    flip("subnet public ip", st.sampled_from([True, "true"]), edit("subnet", "mapPublicIpOnLaunch"),
+         "ec2-no-public-ip-from-subnet"),
     flip("task public ip", st.just(True), edit("service", "networkConfiguration", "assignPublicIp"),
          "ecs-no-public-ip"),
     flip("cdn without waf", st.sampled_from([None, ""]), edit("cdn", "webAclId"), "cloudfront-waf-attached"),
+    # containers, keys and secrets, audit logging
+    flip("privileged container", st.just(True), _edit_container("privileged"), "ecs-task-no-privileged-containers"),
+    flip("writable root", NOT_TRUE, _edit_container("readonlyRootFilesystem"), "ecs-task-read-only-root-filesystem"),
+    flip("password in environment", st.sampled_from(["DB_PASSWORD", "API_TOKEN"]), _edit_container(
+        "environment", lambda name: [{"name": name, "value": "x"}]), "ecs-task-no-plaintext-secrets"),
+    flip("no scan on push", NOT_TRUE, edit("repository", "imageScanningConfiguration", "scanOnPush"), "ecr-scan-on-push"),
+    flip("mutable tags", st.sampled_from(["MUTABLE", None]), edit("repository", "imageTagMutability"),
+         "ecr-immutable-tags"),
+    flip("key not rotated", NOT_TRUE, edit("key", "enableKeyRotation"), "kms-key-rotation"),
+    flip("secret not rotated", st.just(None), lambda s, _: without(s, "secret-rotation"), "secrets-rotated"),
+    flip("alb without logs", NOT_TRUE, edit("alb", "accessLogs", "enabled"), "alb-access-logs"),
+    flip("alb deletable", NOT_TRUE, edit("alb", "enableDeletionProtection"), "alb-deletion-protection"),
+    flip("cdn without logs", st.just(None), drop("cdn", "loggingConfig"), "cloudfront-access-logging"),
+    flip("waf without logs", st.just(None), lambda s, _: without(s, "web-acl-logging"), "waf-logging"),
     # data protection
     flip("unprotected database", st.sampled_from(["database", "cache", "bucket", "table", "vault"]),
          lambda s, key: with_options(s, key, protect=False), "stateful-resources-protected"),

@@ -149,3 +149,23 @@ def test_report_only_previews_checks_and_exits_nonzero_on_mandatory_violations(m
     assert "no violations" in out and "pulumi:pulumi:Stack" not in out  # the report alone
     assert preview_cli.main(["bad", "--report-only", "--policy-config", str(defaults)]) == 1
     assert "[mandatory] rds-storage-encrypted" in capsys.readouterr().out
+
+
+def test_only_the_secret_itself_is_masked_in_a_secret_block():
+    """A distribution's `origins` is secret because one custom header is: its protocol policy is not."""
+    secret = "mock-origin-verify-0123456789"
+    password = res("random:index/randomPassword:RandomPassword", {"length": 32}, name="origin-secret")
+    password = dataclasses.replace(password, additional_secret_outputs=("result",), outputs={"result": secret})
+    origins = [{"originId": "api", "domainName": "api.example.com",
+                "customHeaders": [{"name": "X-Origin-Verify", "value": secret}],
+                "customOriginConfig": {"originProtocolPolicy": "http-only", "httpPort": 80, "httpsPort": 443,
+                                       "originSslProtocols": ["TLSv1.2"]}}]
+    cdn = dataclasses.replace(res(aws.DISTRIBUTION, {"origins": origins}), secret_inputs=frozenset({"origins"}))
+    leaky = ResourceValidationPolicy(name="leaky", description="quotes inputs", validate=lambda a, report: report(
+        f"header {a.props['origins'][0]['customHeaders'][0]['value']}, policy "
+        f"{a.props['origins'][0]['customOriginConfig']['originProtocolPolicy']}") if "origins" in a.props else None,
+        enforcement_level=EnforcementLevel.MANDATORY)
+    found = evaluate(Plan("t", [password, cdn]), {}, policies=[leaky, POLICIES["cloudfront-origin-https"]])
+    messages = {v.policy: v.message for v in found if v.name == cdn.name}
+    assert messages["leaky"] == "header [secret], policy http-only"
+    assert messages["cloudfront-origin-https"] == "origins[0].originProtocolPolicy is 'http-only', not https-only"

@@ -187,13 +187,13 @@ def test_every_taggable_type_takes_tags(sdk):
 def _property_names_read_by_policies() -> set[str]:
     names = set()
     for module in ["encryption", "transit", "backup", "security_groups", "exposure", "data_protection", "tagging",
-                   "_sg", "_s3"]:
+                   "containers", "keys_and_secrets", "audit_logging", "_sg", "_s3"]:
         tree = ast.parse((PACK_DIR / f"{module}.py").read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 func = node.func
                 reads = ((isinstance(func, ast.Attribute) and func.attr == "get" and node.args[:1])
-                         or (isinstance(func, ast.Name) and func.id in ("dig", "resolve", "attached")))
+                         or (isinstance(func, ast.Name) and func.id in ("dig", "known", "known_elements", "resolve", "attached", "unattached")))
                 if reads:
                     names |= {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
     names |= set(exposure.PUBLIC_ACCESS_BLOCK_FLAGS) | set(security_groups.SOURCE_GROUP_PROPERTY.values())
