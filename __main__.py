@@ -58,7 +58,8 @@ def data_stores(settings: StackSettings, network: Network, client_group_id: pulu
     prefix = settings.name_prefix
     database = Database("database", DatabaseArgs(
         prefix, settings.database, network.vpc_id, network.isolated_subnet_ids, client_group_id,
-        settings.log_retention_days, logs_key.arn, settings.protect_data), opts)
+        settings.log_retention_days, logs_key.arn, settings.protect_data, settings.region,
+        rotation_subnet_ids=network.private_subnet_ids), opts)
     cache = Cache("cache", CacheArgs(
         prefix, settings.cache, network.vpc_id, network.isolated_subnet_ids, client_group_id,
         settings.protect_data), opts)
@@ -215,23 +216,26 @@ def app_service(settings: StackSettings, network: Network, app_firewall: AppFire
         settings.name_prefix, settings.service, settings.region, network.vpc_id,
         network.private_subnet_ids, app_firewall.id, load_balancer, settings.log_retention_days,
         logs_key.arn, environment=app_environment(settings, database, cache),
-        secrets=app_secrets(database, cache),
-        secret_arns=(database.master_secret_arn, cache.auth_secret_arn),
+        secrets=app_secrets(cache), secret_arns=(cache.auth_secret_arn,),
+        runtime_secret_arns=(database.master_secret_arn,),
         rollout=settings.rollout,
         deployment_alarm_names=deployment_alarm_names(settings.name_prefix)), opts)
 
 
 def app_environment(settings: StackSettings, database: Database, cache: Cache) -> dict:
+    """The database password is rotated every 7 days while tasks run for longer, so the app gets
+    the secret's ARN and reads the secret when it opens a connection (ECS would resolve an
+    injected value only at task start, leaving running tasks with a stale password)."""
     return {"DATABASE_HOST": database.endpoint, "DATABASE_READER_HOST": database.reader_endpoint,
             "DATABASE_NAME": settings.database.name, "DATABASE_PORT": str(POSTGRES_PORT),
+            "DATABASE_SECRET_ARN": database.master_secret_arn,
             "REDIS_HOST": cache.endpoint, "REDIS_PORT": str(REDIS_PORT), "REDIS_TLS": "true"}
 
 
-def app_secrets(database: Database, cache: Cache) -> dict:
-    """ECS reads these from Secrets Manager when a task starts; they never sit in the task definition."""
-    return {"DATABASE_USERNAME": pulumi.Output.concat(database.master_secret_arn, ":username::"),
-            "DATABASE_PASSWORD": pulumi.Output.concat(database.master_secret_arn, ":password::"),
-            "REDIS_AUTH_TOKEN": cache.auth_secret_arn}
+def app_secrets(cache: Cache) -> dict:
+    """ECS reads these from Secrets Manager when a task starts; they never sit in the task
+    definition. The Redis AUTH token is not rotated, so a value read at start stays valid."""
+    return {"REDIS_AUTH_TOKEN": cache.auth_secret_arn}
 
 
 BUILDERS = {"mvp": build_mvp, "scaled": build_scaled}

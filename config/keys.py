@@ -268,6 +268,11 @@ def _combination_problems(v: Mapping[str, Any]) -> list[str]:
                         f"with {PROJECT}:tier = 'mvp'; allowed: rolling (traffic shifting needs the "
                         "scaled tier's load balancer and ECS service)")
     problems += _slack_problems(v)
+    if v.get("tier") == "mvp" and v.get("dbReadReplicas", 0) > 0:
+        problems.append(f"{PROJECT}:dbReadReplicas = {v['dbReadReplicas']} is not valid with "
+                        f"{PROJECT}:tier = 'mvp'; allowed: 0 (a primary with replicas keeps its "
+                        "password in a secret whose rotation function runs in the scaled tier's "
+                        "private subnets)")
     if v.get("tier") == "scaled" and v.get("natGateways", 0) > v.get("azCount", 6):
         problems.append(f"{PROJECT}:natGateways = {v['natGateways']} is not valid; allowed: at most "
                         f"{PROJECT}:azCount = {v['azCount']} (one NAT gateway per AZ at most)")

@@ -207,12 +207,20 @@ class WebstackMocks(pulumi.runtime.Mocks):
                 "certificateArn": state.get("certificateArn")},
             "aws:route53/record:Record": lambda: {"fqdn": str(state.get("name", name)).rstrip(".")},
             "aws:ecs/cluster:Cluster": lambda: {"name": state.get("name", name)},
+            "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": lambda: {
+                "outputs": self._application_outputs(state)},
             "aws:ecs/service:Service": lambda: {"name": state.get("name", name)},
             "aws:random/randomPassword:RandomPassword": lambda: {"result": "mock-" + _digits(name, 40)},
             "random:index/randomPassword:RandomPassword": lambda: {"result": "mock-" + _digits(name, 40)},
         }
         compute = computers.get(typ)
         return compute() if compute else {}
+
+    def _application_outputs(self, state: dict) -> dict:
+        """AWS's Secrets Manager rotation templates output the function they create."""
+        function = state.get("parameters", {}).get("functionName", "rotation")
+        return {"RotationLambdaARN":
+                f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:{function}"}
 
     def _certificate(self, name: str, state: dict) -> dict:
         domain = state["domainName"]

@@ -37,6 +37,8 @@ class ServiceArgs:
     # Environment variable → Secrets Manager reference (ARN, optionally ":json-key::").
     secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     secret_arns: Sequence[pulumi.Input[str]] = ()  # the secrets the tasks may read at start
+    # Secrets the app itself reads while it runs (rotated ones), through the task role.
+    runtime_secret_arns: Sequence[pulumi.Input[str]] = ()
     rollout: Optional[RolloutSettings] = None  # None: rolling
     # Alarms that, firing during a deployment, make ECS roll it back.
     deployment_alarm_names: Sequence[pulumi.Input[str]] = ()
@@ -61,7 +63,7 @@ class Service(pulumi.ComponentResource):
             runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
                 operating_system_family="LINUX", cpu_architecture="X86_64"),
             execution_role_arn=self._execution_role(name, args).arn,
-            task_role_arn=service_role(f"{name}-task-role", ECS_TASKS, self).arn,
+            task_role_arn=self._task_role(name, args).arn,
             container_definitions=container_definitions(args, self.log_group.name),
             opts=child)
         self.service = aws.ecs.Service(
@@ -120,6 +122,14 @@ class Service(pulumi.ComponentResource):
         if args.secret_arns:
             allow_reading_secrets(f"{name}-read-secrets", role.id, "ReadTaskSecrets",
                                   args.secret_arns, parent=self)
+        return role
+
+    def _task_role(self, name: str, args: ServiceArgs) -> aws.iam.Role:
+        """What the app may do itself: read the rotated secrets it connects with."""
+        role = service_role(f"{name}-task-role", ECS_TASKS, self)
+        if args.runtime_secret_arns:
+            allow_reading_secrets(f"{name}-task-reads-secrets", role.id, "ReadRotatedSecrets",
+                                  args.runtime_secret_arns, parent=self)
         return role
 
     def _scale_on_cpu(self, name: str, settings: ServiceSettings) -> None:

@@ -1,6 +1,7 @@
 """RDS PostgreSQL: encrypted, private, backed up, TLS-only, reachable from the backend alone."""
 import pytest
 
+from config.keys import ConfigError
 from preview.engine import run_preview
 from tests.support import ingress_of, security_group
 
@@ -88,3 +89,11 @@ def test_performance_insights_on_every_postgres_class_at_the_free_retention(inst
 def test_the_endpoint_is_an_output_and_the_secret_is_not(dev_plan):
     assert dev_plan.outputs["databaseEndpoint"].startswith("webstack-dev-postgres.")
     assert not any("secret" in name.lower() for name in dev_plan.outputs)
+
+
+def test_read_replicas_on_the_mvp_are_refused_before_anything_is_registered():
+    """Their primary's password needs a rotation function in private subnets the MVP lacks."""
+    registered = []
+    with pytest.raises(ConfigError, match=r"webstack:dbReadReplicas = 1 .*tier = 'mvp'"):
+        run_preview("dev", overrides={"dbReadReplicas": "1"}, registrations=registered)
+    assert [r for r in registered if r.custom] == []
