@@ -52,7 +52,13 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             delete_before_replace=request.deleteBeforeReplace or None,
             retain_on_delete=bool(request.retainOnDelete),
             additional_secret_outputs=tuple(request.additionalSecretOutputs),
-            id=response.id, outputs=outputs)
+            custom_timeouts=_timeouts(request), id=response.id, outputs=outputs)
+
+
+def _timeouts(request) -> dict[str, str]:
+    timeouts = request.customTimeouts
+    return {kind: getattr(timeouts, kind) for kind in ("create", "update", "delete")
+            if getattr(timeouts, kind)}
 
 
 def _mark_secret_outputs(response, secret_names):

@@ -1,6 +1,7 @@
 """The app on ECS Fargate: cluster, task definition, service behind the ALB, and CPU auto scaling."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Sequence
 
@@ -20,6 +21,14 @@ LOAD_BALANCER_INFRASTRUCTURE_POLICY = (
     "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers")
 SCALING_COOLDOWN_SECONDS = 60
 HEALTH_CHECK_GRACE_SECONDS = 60
+# With wait_for_steady_state the provider waits for the whole rollout, but only as long as its
+# create/update timeouts, 20 minutes by default (Terraform registry, aws_ecs_service "Timeouts";
+# issue 9 saw prod's canary exceed it). The wait is derived from the rollout settings instead:
+# starting the new tasks (pull, 60 s grace, two 15 s health checks, 30 s deregistration) is
+# allowed TASK_START_MINUTES, and the whole is given ROLLOUT_MARGIN on top.
+PROVIDER_DEFAULT_TIMEOUT_MINUTES = 20
+TASK_START_MINUTES = 10
+ROLLOUT_MARGIN = 1.5
 
 
 @dataclass(frozen=True)
@@ -92,7 +101,8 @@ class Service(pulumi.ComponentResource):
             # the deployment's real outcome; a rolled-back deployment fails the update.
             wait_for_steady_state=True,
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignored_by_pulumi(args.rollout),
-                                        depends_on=[args.load_balancer.forward_rule]))
+                                        depends_on=[args.load_balancer.forward_rule],
+                                        custom_timeouts=rollout_timeouts(args.rollout)))
         self._scale_on_cpu(name, settings)
 
         self.cluster_name = self.cluster.name
@@ -150,6 +160,26 @@ class Service(pulumi.ComponentResource):
                 scale_in_cooldown=SCALING_COOLDOWN_SECONDS,
                 scale_out_cooldown=SCALING_COOLDOWN_SECONDS),
             opts=child)
+
+
+def rollout_minutes(rollout: Optional[RolloutSettings]) -> int:
+    """How long a deployment may take when it goes well: tasks start, traffic moves, the old
+    revision bakes."""
+    if rollout is None or not rollout.shifts_traffic:
+        return TASK_START_MINUTES
+    shifting = {"blue_green": 0, "canary": rollout.canary_bake_minutes,
+                "linear": math.ceil(100 / rollout.linear_step_percent) * rollout.linear_bake_minutes}
+    return TASK_START_MINUTES + shifting[rollout.strategy] + rollout.bake_minutes
+
+
+def rollout_timeout_minutes(rollout: Optional[RolloutSettings]) -> int:
+    return max(PROVIDER_DEFAULT_TIMEOUT_MINUTES, math.ceil(rollout_minutes(rollout) * ROLLOUT_MARGIN))
+
+
+def rollout_timeouts(rollout: Optional[RolloutSettings]) -> pulumi.CustomTimeouts:
+    """`pulumi up` waits out the rollout instead of failing on a timeout while ECS goes on."""
+    wait = f"{rollout_timeout_minutes(rollout)}m"
+    return pulumi.CustomTimeouts(create=wait, update=wait)
 
 
 def ignored_by_pulumi(rollout: Optional[RolloutSettings]) -> list[str]:

@@ -106,7 +106,7 @@ class LoadBalancer(pulumi.ComponentResource):
 
     def _firewall(self, name: str, args: LoadBalancerArgs) -> aws.ec2.SecurityGroup:
         group = security_group(f"{args.name_prefix}-alb", vpc_id=args.vpc_id, role="edge",
-                               description="ALB: CloudFront's origin-facing addresses only",
+                               description="ALB: CloudFront origin-facing addresses only",
                                parent=self)
         cloudfront = aws.ec2.get_managed_prefix_list_output(
             name=CLOUDFRONT_ORIGIN_FACING, opts=pulumi.InvokeOutputOptions(parent=self))
@@ -120,7 +120,7 @@ class LoadBalancer(pulumi.ComponentResource):
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-to-tasks", security_group_id=group.id, cidr_ipv4=args.vpc_cidr,
             ip_protocol="tcp", from_port=args.target_port, to_port=args.target_port,
-            description="To the app's tasks in the VPC", opts=pulumi.ResourceOptions(parent=self))
+            description="To the app tasks in the VPC", opts=pulumi.ResourceOptions(parent=self))
         return group
 
     def _origin_listener(self, name: str, args: LoadBalancerArgs) -> aws.lb.Listener:
