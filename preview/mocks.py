@@ -6,6 +6,8 @@ from typing import Callable
 
 import pulumi
 
+from config.regions import REGION_ZONES, zone_ids, zone_names
+
 ACCOUNT_ID = "123456789012"
 # CloudFront's managed policies have fixed ids in every account.
 MANAGED_CACHE_POLICIES = {
@@ -16,8 +18,6 @@ MANAGED_ORIGIN_REQUEST_POLICIES = {
     "Managed-AllViewerExceptHostHeader": "b689b0a8-53d0-40ab-baf2-68738e2966ac",
     "Managed-AllViewer": "216adef6-5c7f-47e4-b989-5492eafa07d3",
 }
-# The regional Elastic Load Balancing accounts that deliver ALB access logs.
-ELB_ACCOUNTS = {"ap-northeast-2": "600734575887", "us-east-1": "127311923021"}
 CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
 ELB_ARN_KINDS = ("aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup")
 ELB_ZONE_IDS = {"ap-northeast-2": "ZWKZPGTI48KDX", "us-east-1": "Z35SXDOTRQ7X7K"}
@@ -58,7 +58,6 @@ class WebstackMocks(pulumi.runtime.Mocks):
             "aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy":
                 self._origin_request_policy,
             "aws:ec2/getManagedPrefixList:getManagedPrefixList": self._prefix_list,
-            "aws:elb/getServiceAccount:getServiceAccount": self._elb_account,
         }
 
     def call(self, args: pulumi.runtime.MockCallArgs):
@@ -82,9 +81,12 @@ class WebstackMocks(pulumi.runtime.Mocks):
     # ---- invokes ----
 
     def _zones(self, _args: dict) -> dict:
-        names = [f"{self.region}{letter}" for letter in "abcd"]
-        return {"id": self.region, "names": names, "state": "available",
-                "zoneIds": [f"apne2-az{i}" for i in range(1, 5)], "groupNames": [self.region]}
+        """The region's real zones (config/regions.py); an unknown region has none, so the
+        program's azCount check refuses it by name."""
+        names, ids = ((zone_names(self.region), zone_ids(self.region))
+                      if self.region in REGION_ZONES else ([], []))
+        return {"id": self.region, "names": names, "state": "available", "zoneIds": ids,
+                "groupNames": [self.region]}
 
     def _caller(self, _args: dict) -> dict:
         return {"accountId": ACCOUNT_ID, "id": ACCOUNT_ID, "userId": "AIDAMOCKUSER",
@@ -119,12 +121,6 @@ class WebstackMocks(pulumi.runtime.Mocks):
         return {"id": "pl-22a6434b", "name": CLOUDFRONT_ORIGIN_FACING, "maxEntries": 55,
                 "addressFamily": "IPv4", "ownerId": "AWS",
                 "arn": f"arn:aws:ec2:{self.region}:aws:prefix-list/pl-22a6434b"}
-
-    def _elb_account(self, args: dict) -> dict:
-        region = args.get("region") or self.region
-        if region not in ELB_ACCOUNTS:
-            raise LookupError(f"no Elastic Load Balancing account known for {region}")
-        return {"id": ELB_ACCOUNTS[region], "arn": f"arn:aws:iam::{ELB_ACCOUNTS[region]}:root"}
 
     # ---- resources ----
 
