@@ -1,19 +1,22 @@
 """`python -m preview <stack> [--json] [--set key=value ...] [--policies [--policy-config FILE]]
-[--report-only]`: what `pulumi preview` would create and, with `--policies`, what the policy pack
-says of it. This command sits above both the preview engine and the policy runner: it builds the
+[--report-only] [--unknowns]`: what `pulumi preview` would create, what preflight says AWS would
+refuse at `pulumi up` and, with `--policies`, what the policy pack says of it. `--unknowns`
+previews as for a brand-new stack: ids, ARNs, DNS names and endpoints are not known yet. This command sits above both the preview engine and the policy runner: it builds the
 plan, then hands that plan to `policies.offline`.
 
-Exit codes: 0 previewed (with `--policies`: no mandatory violation); 1 the policy check found a
-mandatory violation; 2 bad input (stack config or files, `--set`, the policy config, the command
+Exit codes: 0 previewed (with `--policies`: no mandatory violation); 1 preflight found an error or
+the policy check a mandatory violation; 2 bad input (stack config or files, `--set`, the policy config, the command
 line), told in one message on stderr, never a traceback.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
+import preflight
 from config.keys import ConfigError
 from policies.offline import PolicyCheck, PolicyConfigError, evaluate, read_pack_config, stack_config_file
 from preview.engine import run_preview
@@ -40,6 +43,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="check with this policy config instead (implies --policies)")
     parser.add_argument("--report-only", action="store_true",
                         help="print the policy report alone, without the tree (implies --policies)")
+    parser.add_argument("--unknowns", action="store_true",
+                        help="first-run mode: computed outputs (ids, ARNs, names, endpoints) unknown")
     return parser.parse_args(argv)
 
 
@@ -58,29 +63,35 @@ def main(argv: list[str]) -> int:
     checked = args.policies or args.report_only
     policy_config = args.policy_config or (stack_config_file(args.stack) if checked else None)
     return run(args.stack, sets=args.set, policy_config=policy_config, json_output=args.json,
-               show_plan=not args.report_only)
+               show_plan=not args.report_only, unknowns=args.unknowns)
 
 
 def run(stack: str, *, sets: Sequence[str] = (), policy_config: Optional[Path] = None,
-        json_output: bool = False, show_plan: bool = True) -> int:
+        json_output: bool = False, show_plan: bool = True, unknowns: bool = False) -> int:
     """Previews `stack` once and, given a policy config, checks that same plan; prints; returns
     the exit code. The policy config is read and checked before the preview, so a bad file
     fails at once."""
     try:
         pack_config = read_pack_config(policy_config) if policy_config else None
-        plan = run_preview(stack, overrides=overrides(sets))
+        plan = run_preview(stack, overrides=overrides(sets), unknowns=unknowns)
     except BAD_INPUT as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_CONFIG
     check = PolicyCheck(policy_config, evaluate(plan, pack_config)) if policy_config else None
-    print(output(plan, check, json_output, show_plan))
-    return EXIT_POLICY_VIOLATION if check and check.failed else EXIT_OK
+    findings = preflight.check(plan)
+    print(output(plan, check, findings, json_output, show_plan))
+    failed = (check and check.failed) or preflight.errors(findings)
+    return EXIT_POLICY_VIOLATION if failed else EXIT_OK
 
 
-def output(plan: Plan, check: Optional[PolicyCheck], json_output: bool, show_plan: bool) -> str:
+def output(plan: Plan, check: Optional[PolicyCheck], findings: list, json_output: bool,
+           show_plan: bool) -> str:
     if json_output:
-        return as_json(plan, policies=check.as_data() if check else None)
-    parts = ([as_text(plan)] if show_plan else []) + ([check.report()] if check else [])
+        data = json.loads(as_json(plan, policies=check.as_data() if check else None))
+        data["preflight"] = [vars(f) for f in findings]
+        return json.dumps(data, indent=2)
+    parts = (([as_text(plan)] if show_plan else []) + [preflight.report(findings, plan.stack)]
+             + ([check.report()] if check else []))
     return "\n\n".join(parts)
 
 

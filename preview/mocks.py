@@ -45,8 +45,12 @@ ID_PREFIXES = {
 class WebstackMocks(pulumi.runtime.Mocks):
     """Mock engine answers; an invoke it does not know fails loudly, naming its token."""
 
-    def __init__(self, region: str):
+    def __init__(self, region: str, unknowns: bool = False):
         self.region = region
+        # First-run mode: as in the preview of a brand-new stack, the engine answers a new
+        # resource with its inputs only; ids, ARNs, names and endpoints the provider computes
+        # stay unknown (the SDK resolves every output missing from a dry-run answer as unknown).
+        self.unknowns = unknowns
         self.provider_regions: dict[str, str] = {}  # provider id → its region, for ARNs
         self.invokes: dict[str, Callable[[dict], dict]] = {
             "aws:index/getAvailabilityZones:getAvailabilityZones": self._zones,
@@ -69,6 +73,8 @@ class WebstackMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         if not args.custom and not args.typ.startswith("pulumi:providers:"):
             return f"{args.name}-component", {}
+        if self.unknowns:
+            return "", dict(args.inputs)
         resource_id = self._id(args.typ, args.name)
         state = dict(args.inputs)
         if args.typ == "pulumi:providers:aws":

@@ -95,6 +95,9 @@ class Database(pulumi.ComponentResource):
             backup_retention_period=settings.backup_retention_days,
             backup_window=BACKUP_WINDOW, maintenance_window=MAINTENANCE_WINDOW,
             copy_tags_to_snapshot=True, auto_minor_version_upgrade=True,
+            # A new major dbEngineVersion (with its parameter group family) is refused without
+            # it (RDS ModifyDBInstance, AllowMajorVersionUpgrade); in-region replicas follow.
+            allow_major_version_upgrade=True,
             enabled_cloudwatch_logs_exports=LOG_EXPORTS,
             performance_insights_enabled=True,
             performance_insights_retention_period=PERFORMANCE_INSIGHTS_DAYS,

@@ -1,4 +1,8 @@
-"""The logs bucket: the ALB's access logs, private and TLS-only, expired after the log retention."""
+"""The logs bucket: the ALB's access logs, private and TLS-only, expired after the log retention.
+
+Its policy names the region's log delivery principal from config/elb_accounts.py rather than
+asking the provider: `aws.elb.getServiceAccount` fails ("unsupported AWS Region") in the regions
+that have no ELB account, so a stack there could not even preview."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.edge.bucket_security import deny_insecure_transport, lock_down
-from components.observability.elb_log_delivery import log_delivery_principal
+from config.elb_accounts import log_delivery_principal
 
 ALB_LOG_PREFIX = "alb"
 

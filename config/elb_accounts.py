@@ -1,9 +1,6 @@
-"""Who writes a region's ALB access logs into the logs bucket: the region's Elastic Load Balancing
-account, or, in regions opened since August 2022, the log delivery service principal.
-
-Known here rather than asked of the provider: its `aws.elb.getServiceAccount` fails ("unsupported
-AWS Region") in the regions that have no account, so a stack there could not even preview.
-"""
+"""Who delivers a region's ALB access logs: the region's Elastic Load Balancing account, or, in
+regions opened since August 2022, the log delivery service principal. A regional fact, like
+config/regions.py; read by the logs bucket and by preflight."""
 from __future__ import annotations
 
 # The ELB accounts per region, as the Terraform AWS provider's aws_elb_service_account data source
@@ -29,6 +26,7 @@ LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
 
 
 def log_delivery_principal(region: str) -> dict:
+    """The bucket policy principal that may write `region`'s ALB access logs."""
     account = ELB_LOG_ACCOUNTS.get(region)
     if account is None:
         return {"Service": LOG_DELIVERY_SERVICE}
