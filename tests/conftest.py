@@ -57,3 +57,16 @@ def plan_in_region():
 def calgary_staging(plan_in_region):
     """Staging in ca-west-1: three zones, opened after August 2022 (no ELB log account)."""
     return plan_in_region("staging", "ca-west-1")
+
+
+@pytest.fixture(scope="session")
+def unknown_plan_of():
+    """`unknown_plan_of(stack)`: the stack's first-run preview (`--unknowns`), made once."""
+    plans = {}
+
+    def preview(stack: str):
+        if stack not in plans:
+            plans[stack] = run_preview(stack, unknowns=True)
+        return plans[stack]
+
+    return preview
