@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from preflight import backup, ec2, ecs, elasticache, elbv2, iam, logs, quotas, rds, s3, secrets
+import preflight.backup as backup
+import preflight.ec2 as ec2
+import preflight.ecs as ecs
+import preflight.elasticache as elasticache
+import preflight.elbv2 as elbv2
+import preflight.iam as iam
+import preflight.logs as logs
+import preflight.quotas as quotas
+import preflight.rds as rds
+import preflight.s3 as s3
+import preflight.secrets as secrets
 from preflight.model import ERROR, Finding
 from preview.plan import Plan
 
