@@ -179,7 +179,7 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
                             group.arn_suffix for group in load_balancer.target_groups]),
                         service=ServiceIds(service.cluster_name, service.service_name))
 
-    return {"siteUrl": cdn.url, "apiUrl": pulumi.Output.concat(cdn.url, "/api"),
+    return {"siteUrl": cdn.url, "apiUrl": pulumi.Output.concat(cdn.url, "/api/"),
             "albDnsName": load_balancer.dns_name, "assetsBucket": assets.bucket_name,
             "logsBucket": logs.bucket_name, "ecrRepositoryUrl": registry.repository_url,
             "clusterName": service.cluster_name, "serviceName": service.service_name,

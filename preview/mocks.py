@@ -214,6 +214,7 @@ class WebstackMocks(pulumi.runtime.Mocks):
             "aws:ecs/service:Service": lambda: {"name": state.get("name", name)},
             "aws:random/randomPassword:RandomPassword": lambda: {"result": "mock-" + _digits(name, 40)},
             "random:index/randomPassword:RandomPassword": lambda: {"result": "mock-" + _digits(name, 40)},
+            "random:index/randomId:RandomId": lambda: {"hex": _digits(name, 2 * int(state.get("byteLength", 4)))},
         }
         compute = computers.get(typ)
         return compute() if compute else {}

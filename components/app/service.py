@@ -58,10 +58,15 @@ class Service(pulumi.ComponentResource):
         super().__init__("webstack:service:Service", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         settings = args.settings
+        cluster_name = f"{args.name_prefix}-cluster"
+        # Container Insights would create this group itself, unencrypted and kept forever.
+        insights_logs = encrypted_log_group(
+            f"{name}-insights-logs", container_insights_log_group(cluster_name),
+            args.log_retention_days, args.logs_key_arn, parent=self)
         self.cluster = aws.ecs.Cluster(
-            f"{name}-cluster", name=f"{args.name_prefix}-cluster",
+            f"{name}-cluster", name=cluster_name,
             settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
-            opts=child)
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[insights_logs]))
         self.log_group = encrypted_log_group(
             f"{name}-logs", log_group_path(args.name_prefix, "app"), args.log_retention_days,
             args.logs_key_arn, parent=self)
@@ -160,6 +165,12 @@ class Service(pulumi.ComponentResource):
                 scale_in_cooldown=SCALING_COOLDOWN_SECONDS,
                 scale_out_cooldown=SCALING_COOLDOWN_SECONDS),
             opts=child)
+
+
+def container_insights_log_group(cluster_name: str) -> str:
+    """Where Container Insights writes a cluster's performance events (CloudWatch User Guide,
+    "Container Insights performance log events for Amazon ECS")."""
+    return f"/aws/ecs/containerinsights/{cluster_name}/performance"
 
 
 def rollout_minutes(rollout: Optional[RolloutSettings]) -> int:

@@ -9,6 +9,7 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
+from components.data.final_snapshot import final_snapshot_name
 from components.data.database_credentials import (CredentialsArgs, DatabaseCredentials,
                                                   generated_password)
 from components.network.security_groups import allow_from_group, security_group
@@ -102,7 +103,8 @@ class Database(pulumi.ComponentResource):
             performance_insights_enabled=True,
             performance_insights_retention_period=PERFORMANCE_INSIGHTS_DAYS,
             deletion_protection=args.protect,
-            skip_final_snapshot=False, final_snapshot_identifier=f"{identifier}-final",
+            skip_final_snapshot=False,
+            final_snapshot_identifier=final_snapshot_name(f"{name}-final-snapshot", identifier, self),
             opts=pulumi.ResourceOptions(
                 parent=self, protect=args.protect, depends_on=log_groups,
                 # Once created, the rotation function owns the password.

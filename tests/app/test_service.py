@@ -252,3 +252,17 @@ def test_app_tasks_may_reach_out_only_on_https_and_to_the_vpcs_data_stores(plan_
 def test_pulumi_up_waits_for_the_rollout_to_finish(plan_of, stack):
     """So that CI records the deployment's outcome, not its start."""
     assert plan_of(stack).one(SERVICE).inputs["waitForSteadyState"] is True
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_container_insights_log_group_is_owned_encrypted_and_expires(plan_of, stack):
+    """Container Insights writes to /aws/ecs/containerinsights/<cluster>/performance; made by
+    ECS it would be unencrypted and kept forever."""
+    plan = plan_of(stack)
+    cluster = plan.one(CLUSTER)
+    group = named(plan, "aws:cloudwatch/logGroup:LogGroup", "app-insights-logs")
+    assert group.inputs["name"] == (
+        f"/aws/ecs/containerinsights/{cluster.inputs['name']}/performance")
+    assert group.inputs["kmsKeyId"] == named(plan, "aws:kms/key:Key", "logs-key").outputs["arn"]
+    assert group.inputs["retentionInDays"] > 0
+    assert group.urn in cluster.dependencies

@@ -1,4 +1,6 @@
 """RDS PostgreSQL: encrypted, private, backed up, TLS-only, reachable from the backend alone."""
+import re
+
 import pytest
 
 from config.keys import ConfigError
@@ -69,7 +71,7 @@ def test_parameter_group_forces_tls(dev_plan):
 def test_a_final_snapshot_is_always_taken(dev_plan):
     db = dev_plan.one(RDS).inputs
     assert db["skipFinalSnapshot"] is False
-    assert db["finalSnapshotIdentifier"] == "webstack-dev-postgres-final"
+    assert re.fullmatch(r"webstack-dev-postgres-final-[0-9a-f]{8}", db["finalSnapshotIdentifier"])
 
 
 @pytest.mark.parametrize("protect", [True, False])

@@ -2,6 +2,8 @@
 failover across AZs; both encrypted, reachable from the app's tasks only, backed up, protected."""
 import json
 
+import re
+
 import pytest
 
 from preview.engine import run_preview
@@ -185,7 +187,7 @@ def test_prod_database_has_deletion_protection_pulumi_protect_and_a_final_snapsh
     db = primary(prod_plan)
     assert db.protect is True and db.inputs["deletionProtection"] is True
     assert db.inputs["skipFinalSnapshot"] is False
-    assert db.inputs["finalSnapshotIdentifier"] == "webstack-prod-postgres-final"
+    assert re.fullmatch(r"webstack-prod-postgres-final-[0-9a-f]{8}", db.inputs["finalSnapshotIdentifier"])
 
 
 def test_the_prod_replica_is_protected_too(prod_plan):
@@ -193,12 +195,19 @@ def test_the_prod_replica_is_protected_too(prod_plan):
     assert replica.protect is True and replica.inputs["deletionProtection"] is True
 
 
+def test_final_snapshot_names_change_with_each_stack_instance(prod_plan):
+    """Issue 9: a fixed name made the second teardown fail (the first snapshot still exists);
+    the suffix is a RandomId, made once per stack instance and kept in state."""
+    suffix = named(prod_plan, "random:index/randomId:RandomId", "database-final-snapshot")
+    assert primary(prod_plan).inputs["finalSnapshotIdentifier"].endswith(suffix.outputs["hex"])
+
+
 def test_unprotected_the_database_can_be_deleted_but_still_leaves_a_final_snapshot(unprotected_prod):
     for db in unprotected_prod.of_type(RDS):
         assert db.protect is False and db.inputs["deletionProtection"] is False
     db = primary(unprotected_prod).inputs
-    assert (db["skipFinalSnapshot"], db["finalSnapshotIdentifier"]) == \
-        (False, "webstack-prod-postgres-final")
+    assert db["skipFinalSnapshot"] is False
+    assert re.fullmatch(r"webstack-prod-postgres-final-[0-9a-f]{8}", db["finalSnapshotIdentifier"])
 
 
 # ---- Redis ----
@@ -263,7 +272,7 @@ def test_only_the_app_tasks_reach_6379(plan_of, stack):
 def test_snapshots_are_kept_with_a_final_one(plan_of, stack, days):
     redis = plan_of(stack).one(REDIS).inputs
     assert redis["snapshotRetentionLimit"] == days
-    assert redis["finalSnapshotIdentifier"] == f"webstack-{stack}-redis-final"
+    assert re.fullmatch(f"webstack-{stack}-redis-final-[0-9a-f]{{8}}", redis["finalSnapshotIdentifier"])
 
 
 @pytest.mark.parametrize("stack", SCALED)
@@ -280,4 +289,4 @@ def test_the_prod_cache_is_protected(prod_plan):
 def test_unprotected_the_cache_still_leaves_a_final_snapshot(unprotected_prod):
     redis = unprotected_prod.one(REDIS)
     assert redis.protect is False
-    assert redis.inputs["finalSnapshotIdentifier"] == "webstack-prod-redis-final"
+    assert re.fullmatch(r"webstack-prod-redis-final-[0-9a-f]{8}", redis.inputs["finalSnapshotIdentifier"])
