@@ -71,12 +71,14 @@ def tagged_provider(name: str, region: str, settings: StackSettings) -> aws.Prov
                         default_tags=aws.ProviderDefaultTagsArgs(tags=default_tags(settings)))
 
 
-def recovery(settings: StackSettings, backed_up: list, opts: pulumi.ResourceOptions) -> dict:
+def recovery(settings: StackSettings, backed_up: list, alerts: Alerts,
+             opts: pulumi.ResourceOptions) -> dict:
     """Daily AWS Backup of the stateful resources, and the deployment history table."""
     dr_region = settings.backup.dr_region
     backups = Backups("backup", BackupArgs(
         settings.name_prefix, settings.backup, backed_up, settings.protect_data,
-        dr_provider=tagged_provider("aws-dr", dr_region, settings) if dr_region else None), opts)
+        dr_provider=tagged_provider("aws-dr", dr_region, settings) if dr_region else None,
+        alert_topic_arn=alerts.topic_arn), opts)
     history = DeploymentHistory("deployments", DeploymentHistoryArgs(
         settings.name_prefix, settings.protect_data), opts)
     return {"backupVaultName": backups.vault_name,
@@ -95,12 +97,17 @@ def watched(settings: StackSettings, cdn: Cdn, database: Database, cache: Cache,
         **compute)
 
 
-def monitoring(settings: StackSettings, resources: MonitoredResources, us_east_1: aws.Provider,
-               opts: pulumi.ResourceOptions) -> dict:
-    """Alarms on every component, delivered by e-mail (and Slack); the stack's dashboard."""
+def alerting(settings: StackSettings, us_east_1: aws.Provider,
+             opts: pulumi.ResourceOptions) -> Alerts:
+    """The topics alarms and failed backups notify, delivered by e-mail (and Slack)."""
+    return Alerts("alerts", AlertsArgs(settings.name_prefix, settings.region, settings.monitoring,
+                                       us_east_1), opts)
+
+
+def monitoring(settings: StackSettings, resources: MonitoredResources, alerts: Alerts,
+               us_east_1: aws.Provider, opts: pulumi.ResourceOptions) -> dict:
+    """Alarms on every component; the stack's dashboard."""
     prefix = settings.name_prefix
-    alerts = Alerts("alerts", AlertsArgs(prefix, settings.region, settings.monitoring, us_east_1),
-                    opts)
     alarms = Alarms("alarms", AlarmsArgs(
         prefix, settings.monitoring.thresholds, resources, alerts.topic_arn,
         alerts.us_east_1_topic_arn, us_east_1), opts)
@@ -118,6 +125,7 @@ def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
     us_east_1 = tagged_provider("aws-us-east-1", "us-east-1", settings)
 
     logs_key = LogsKey("logs", LogsKeyArgs(prefix, settings.region), opts)
+    alerts = alerting(settings, us_east_1, opts)
     network = Network("network", NetworkArgs(prefix, settings.network.cidr, zones), opts)
     assets = AssetsBucket("assets", AssetsArgs(prefix, protect=settings.protect_data), opts)
     cdn = Cdn("cdn", CdnArgs(prefix, assets, settings.edge.price_class), opts)
@@ -137,10 +145,10 @@ def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
             "backendUrl": server.url, "backendPublicIp": server.public_ip,
             "databaseEndpoint": database.endpoint, "cacheEndpoint": cache.endpoint,
             # The instance's backups cover its EBS volumes.
-            **recovery(settings, [database.instance.arn, server.instance.arn], opts),
+            **recovery(settings, [database.instance.arn, server.instance.arn], alerts, opts),
             **monitoring(settings, watched(settings, cdn, database, cache,
                                            server_instance_id=server.instance.id),
-                         us_east_1, opts)}
+                         alerts, us_east_1, opts)}
 
 
 def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
@@ -152,6 +160,7 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
     us_east_1 = tagged_provider("aws-us-east-1", "us-east-1", settings)
 
     logs_key = LogsKey("logs", LogsKeyArgs(prefix, settings.region), opts)
+    alerts = alerting(settings, us_east_1, opts)
     network = Network("network", NetworkArgs(
         prefix, settings.network.cidr, zones,
         private=PrivateSubnetsArgs(settings.network.nat_gateways, settings.region),
@@ -186,8 +195,8 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
             "databaseEndpoint": database.endpoint,
             "databaseReaderEndpoint": database.reader_endpoint,
             "cacheEndpoint": cache.endpoint, "webAclArn": waf.arn,
-            **recovery(settings, [database.instance.arn], opts),
-            **monitoring(settings, resources, us_east_1, opts)}
+            **recovery(settings, [database.instance.arn], alerts, opts),
+            **monitoring(settings, resources, alerts, us_east_1, opts)}
 
 
 def edge(settings: StackSettings, assets: AssetsBucket, load_balancer: LoadBalancer,

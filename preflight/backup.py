@@ -10,7 +10,7 @@ PLAN = "aws:backup/plan:Plan"
 VAULT = "aws:backup/vault:Vault"
 CRON_FIELDS = 6  # minutes hours day-of-month month day-of-week year
 RULE_NAME = re.compile(r"[A-Za-z0-9\-_.]{1,50}")
-VAULT_NAME = re.compile(r"[a-z0-9-]{2,50}")
+VAULT_NAME = re.compile(r"[a-zA-Z0-9\-_]{2,50}")
 
 
 def _cron_problem(expression: str):
@@ -46,9 +46,9 @@ def backup_rule_names(plan: Plan) -> list:
             if known(name := rule.get("ruleName")) and not RULE_NAME.fullmatch(name)]
 
 
-@cites("https://docs.rs/aws-sdk-backup/0.19.0/aws_sdk_backup/model/struct.BackupRule.html")
+@cites("https://docs.aws.amazon.com/aws-backup/latest/devguide/API_PutBackupVaultNotifications.html")
 def vault_names(plan: Plan) -> list:
-    """Vault names consist of lower-case letters, numbers and hyphens (2 to 50 here)."""
+    """2 to 50 letters, digits, hyphens or underscores."""
     return [found(vault_names, vault, f"name {name!r} does not match {VAULT_NAME.pattern}")
             for vault in plan.of_type(VAULT)
             if known(name := vault.inputs.get("name")) and not VAULT_NAME.fullmatch(name)]

@@ -41,7 +41,9 @@ DEV_RESOURCES = {
     "random:index/randomId:RandomId": 2,
     # Monitoring: an alarm topic in the region and in us-east-1 (each with its key), the dashboard;
     # alarms: the backend's 2, PostgreSQL's 4, Redis's 3, CloudFront's 1.
-    "aws:sns/topic:Topic": 2, "aws:cloudwatch/dashboard:Dashboard": 1,
+    "aws:sns/topic:Topic": 2, "aws:sns/topicPolicy:TopicPolicy": 1,
+    "aws:backup/vaultNotifications:VaultNotifications": 1,  # failed backups reach the topic
+    "aws:cloudwatch/dashboard:Dashboard": 1,
     "aws:cloudwatch/metricAlarm:MetricAlarm": 10,
 }
 # staging: 2 AZs, 1 NAT gateway, no read replica, the example domain.
@@ -88,7 +90,9 @@ STAGING_RESOURCES = {
     "aws:backup/vault:Vault": 1, "aws:backup/plan:Plan": 1, "aws:backup/selection:Selection": 1,
     "aws:dynamodb/table:Table": 1,
     # alarms: the ALB's 3, ECS's 2, PostgreSQL's 4, 3 for each of the 2 Redis nodes, CloudFront's 1.
-    "aws:sns/topic:Topic": 2, "aws:cloudwatch/dashboard:Dashboard": 1,
+    "aws:sns/topic:Topic": 2, "aws:sns/topicPolicy:TopicPolicy": 1,
+    "aws:backup/vaultNotifications:VaultNotifications": 1,  # failed backups reach the topic
+    "aws:cloudwatch/dashboard:Dashboard": 1,
     "aws:cloudwatch/metricAlarm:MetricAlarm": 16,
 }
 # prod: the same shape, with 3 AZs, a NAT gateway per AZ and a read replica (+ its 2 log groups).

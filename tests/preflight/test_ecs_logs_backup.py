@@ -61,6 +61,6 @@ def test_backup_schedules_are_six_field_aws_cron():
 
 def test_backup_rule_and_vault_names():
     broken = plan(resource(backup.PLAN, "plan", {"rules": [{"ruleName": "daily backup"}]}),
-                  resource(backup.VAULT, "vault", {"name": "Webstack Vault"}))
+                  resource(backup.VAULT, "vault", {"name": "webstack vault"}))
     assert len(backup.backup_rule_names(broken)) == 1
     assert len(backup.vault_names(broken)) == 1
