@@ -16,7 +16,9 @@ from components.data.backup import BackupArgs, Backups
 from components.data.cache import REDIS_PORT, Cache, CacheArgs
 from components.edge.cdn import ApiOrigin, Cdn, CdnArgs
 from components.edge.certificates import Certificates, CertificatesArgs
-from config.keys import SETTINGS, StackSettings, check_zone_count, parse_settings
+from components.data.immutable_settings import (ImmutableSettings, ImmutableSettingsArgs,
+                                                deployed_values, immutable_path)
+from config.keys import SETTINGS, StackSettings, check_immutable, check_zone_count, parse_settings
 from components.observability.dashboard import Dashboard, DashboardArgs
 from components.data.database import POSTGRES_PORT, Database, DatabaseArgs
 from components.observability.deployment_history import DeploymentHistory, DeploymentHistoryArgs
@@ -250,10 +252,21 @@ def app_secrets(cache: Cache) -> dict:
 BUILDERS = {"mvp": build_mvp, "scaled": build_scaled}
 
 
+def immutable_values(settings: StackSettings) -> dict[str, str]:
+    return {"dbName": settings.database.name, "dbUsername": settings.database.username,
+            "vpcCidr": settings.network.cidr, "dbEngineVersion": settings.database.engine_version}
+
+
 def main() -> None:
     settings = read_settings()
     provider = tagged_provider("aws", settings.region, settings)
+    # A key the deployed stack cannot change is refused before anything is registered.
+    path = immutable_path(settings.project, settings.stack)
+    check_immutable(immutable_values(settings), deployed_values(path, provider))
     outputs = BUILDERS[settings.tier](settings, provider)
+    # Recorded last, so that a run refused for another reason records nothing.
+    ImmutableSettings("immutable-settings", ImmutableSettingsArgs(path, immutable_values(settings)),
+                      pulumi.ResourceOptions(providers=[provider]))
     pulumi.export("tier", settings.tier)
     pulumi.export("region", settings.region)
     for name, value in outputs.items():

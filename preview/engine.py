@@ -125,13 +125,15 @@ def _resolve_outputs(stack_resource) -> tuple[dict, frozenset]:
 def run_preview(stack: str, project_dir: Path = REPO_ROOT,
                 overrides: Optional[dict[str, str]] = None,
                 registrations: Optional[list[PlannedResource]] = None,
-                unknowns: bool = False) -> Plan:
+                unknowns: bool = False,
+                deployed_parameters: Optional[dict[str, str]] = None) -> Plan:
     """Previews `stack` offline. Raises the program's ConfigError unchanged on bad config.
 
     `overrides` ("key" or "namespace:key" → string) replace stack-file values, as
     `pulumi config set` would. `registrations`, if given, collects every registration as it
     happens, so a caller can see what was registered before a failure. `unknowns` previews as
-    for a brand-new stack: a dry run whose computed outputs are unknown.
+    for a brand-new stack: a dry run whose computed outputs are unknown. `deployed_parameters`
+    (SSM name → value) are what an earlier `pulumi up` left in the account.
     """
     config = load_stack_config(stack, project_dir)
     values = dict(config.values)
@@ -139,7 +141,7 @@ def run_preview(stack: str, project_dir: Path = REPO_ROOT,
         values[key if ":" in key else f"{config.project}:{key}"] = value
 
     _reset_runtime()
-    monitor = RecordingMonitor(WebstackMocks(_region(values), unknowns), registrations)
+    monitor = RecordingMonitor(WebstackMocks(_region(values), unknowns, deployed_parameters), registrations)
     pulumi_mocks.set_mocks(monitor.mocks, project=config.project, stack=stack, preview=unknowns,
                            monitor=monitor)
     set_all_config(values, list(config.secret_keys))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Callable
+from typing import Callable, Mapping, Optional
 
 import pulumi
 
@@ -45,8 +45,11 @@ ID_PREFIXES = {
 class WebstackMocks(pulumi.runtime.Mocks):
     """Mock engine answers; an invoke it does not know fails loudly, naming its token."""
 
-    def __init__(self, region: str, unknowns: bool = False):
+    def __init__(self, region: str, unknowns: bool = False,
+                 parameters: Optional[Mapping[str, str]] = None):
         self.region = region
+        # SSM parameters that exist before this run (name → value): a stack deployed before.
+        self.parameters = dict(parameters or {})
         # First-run mode: as in the preview of a brand-new stack, the engine answers a new
         # resource with its inputs only; ids, ARNs, names and endpoints the provider computes
         # stay unknown (the SDK resolves every output missing from a dry-run answer as unknown).
@@ -62,6 +65,7 @@ class WebstackMocks(pulumi.runtime.Mocks):
             "aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy":
                 self._origin_request_policy,
             "aws:ec2/getManagedPrefixList:getManagedPrefixList": self._prefix_list,
+            "aws:ssm/getParametersByPath:getParametersByPath": self._parameters_by_path,
         }
 
     def call(self, args: pulumi.runtime.MockCallArgs):
@@ -127,6 +131,14 @@ class WebstackMocks(pulumi.runtime.Mocks):
         return {"id": "pl-22a6434b", "name": CLOUDFRONT_ORIGIN_FACING, "maxEntries": 55,
                 "addressFamily": "IPv4", "ownerId": "AWS",
                 "arn": f"arn:aws:ec2:{self.region}:aws:prefix-list/pl-22a6434b"}
+
+    def _parameters_by_path(self, args: dict) -> dict:
+        path = args["path"].rstrip("/") + "/"
+        found = sorted((n, v) for n, v in self.parameters.items() if n.startswith(path))
+        return {"id": args["path"], "path": args["path"], "names": [n for n, _ in found],
+                "values": [v for _, v in found], "types": ["String"] * len(found),
+                "arns": [f"arn:aws:ssm:{self.region}:{ACCOUNT_ID}:parameter{n}" for n, _ in found],
+                "withDecryption": True}
 
     # ---- resources ----
 

@@ -34,7 +34,7 @@ DEV_RESOURCES = {
     "aws:elasticache/subnetGroup:SubnetGroup": 1,
     "aws:elasticache/replicationGroup:ReplicationGroup": 1,
     "aws:secretsmanager/secret:Secret": 1, "aws:secretsmanager/secretVersion:SecretVersion": 1,
-    "aws:ssm/parameter:Parameter": 5,
+    "aws:ssm/parameter:Parameter": 5 + 4,  # the backend's endpoints; the immutable settings
     "aws:backup/vault:Vault": 1, "aws:backup/plan:Plan": 1, "aws:backup/selection:Selection": 1,
     "aws:dynamodb/table:Table": 1,
     # The final snapshots' name suffixes (database, cache).
@@ -89,6 +89,7 @@ STAGING_RESOURCES = {
     "aws:secretsmanager/secret:Secret": 1, "aws:secretsmanager/secretVersion:SecretVersion": 1,
     "aws:backup/vault:Vault": 1, "aws:backup/plan:Plan": 1, "aws:backup/selection:Selection": 1,
     "aws:dynamodb/table:Table": 1,
+    "aws:ssm/parameter:Parameter": 4,  # the immutable settings, read back by the next preview
     # alarms: the ALB's 3, ECS's 2, PostgreSQL's 4, 3 for each of the 2 Redis nodes, CloudFront's 1.
     "aws:sns/topic:Topic": 2, "aws:sns/topicPolicy:TopicPolicy": 1,
     "aws:backup/vaultNotifications:VaultNotifications": 1,  # failed backups reach the topic
@@ -117,12 +118,14 @@ EXPECTED_RESOURCES = {"dev": DEV_RESOURCES, "staging": STAGING_RESOURCES, "prod"
 
 MONITORING_COMPONENTS = {"webstack:monitoring:Alerts", "webstack:monitoring:Alarms",
                          "webstack:monitoring:Dashboard"}
-MVP_COMPONENTS = {"webstack:network:Network", "webstack:assets:AssetsBucket", "webstack:cdn:Cdn",
+MVP_COMPONENTS = {"webstack:data:ImmutableSettings", "webstack:network:Network",
+                  "webstack:assets:AssetsBucket", "webstack:cdn:Cdn",
                   "webstack:server:Server", "webstack:database:Database", "webstack:cache:Cache",
                   "webstack:app:AppConfig", "webstack:logs:LogsKey", "webstack:backup:Backups",
                   "webstack:deployments:DeploymentHistory", *MONITORING_COMPONENTS}
 SCALED_COMPONENTS = {
-    "webstack:network:Network", "webstack:network:FlowLogs", "webstack:logs:LogsKey",
+    "webstack:data:ImmutableSettings", "webstack:network:Network", "webstack:network:FlowLogs",
+    "webstack:logs:LogsKey",
     "webstack:logs:LogsBucket", "webstack:assets:AssetsBucket", "webstack:cdn:Cdn",
     "webstack:waf:Waf", "webstack:certificates:Certificates", "webstack:dns:DnsRecords",
     "webstack:load_balancer:LoadBalancer", "webstack:service:AppFirewall",
