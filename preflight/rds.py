@@ -50,7 +50,8 @@ def replicas_of_a_managed_password(plan: Plan) -> list:
     return [found(replicas_of_a_managed_password, replica,
                   f"replicates {replica.inputs['replicateSourceDb']}, whose password RDS manages "
                   "(manageMasterUserPassword)")
-            for replica in instances if replica.inputs.get("replicateSourceDb") in managed]
+            for replica in instances
+            if replica.inputs.get("replicateSourceDb") and replica.inputs["replicateSourceDb"] in managed]
 
 
 @cites("https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/rds/aws.sdk.kotlin.services.rds.model/-modify-db-instance-request/allow-major-version-upgrade.html")

@@ -57,3 +57,8 @@ def test_failover_needs_two_nodes_and_multi_az_needs_failover():
         resource(REDIS, "multi-az", {"multiAzEnabled": True, "automaticFailoverEnabled": False,
                                      "numCacheClusters": 2})))
     assert sorted(f.resource for f in findings) == ["alone", "multi-az"]
+
+
+def test_an_instance_without_identifier_or_source_is_no_replica():
+    unnamed = resource(RDS, "unnamed", {"manageMasterUserPassword": True})
+    assert rds.replicas_of_a_managed_password(plan(unnamed)) == []
