@@ -2,6 +2,9 @@
 
 The only place that reads Pulumi config; components receive typed settings.
 """
+import functools
+import json
+from pathlib import Path
 from typing import Optional
 
 import pulumi
@@ -9,6 +12,7 @@ import pulumi_aws as aws
 
 from components.observability.alarms import Alarms, AlarmsArgs, deployment_alarm_names
 from components.observability.alerts import Alerts, AlertsArgs
+from components.observability.budget import Budget, BudgetArgs
 from components.app.app_config import AppConfig, AppConfigArgs
 from components.app.firewall import AppFirewall, AppFirewallArgs
 from components.edge.assets import AssetsArgs, AssetsBucket
@@ -18,7 +22,9 @@ from components.edge.cdn import ApiOrigin, Cdn, CdnArgs
 from components.edge.certificates import Certificates, CertificatesArgs
 from components.data.immutable_settings import (ImmutableSettings, ImmutableSettingsArgs,
                                                 deployed_values, immutable_path)
-from config.keys import SETTINGS, StackSettings, check_immutable, check_zone_count, parse_settings
+from config.key_names import key_problem
+from config.keys import (SETTINGS, ConfigError, StackSettings, check_immutable, check_zone_count,
+                         parse_settings)
 from components.observability.dashboard import Dashboard, DashboardArgs
 from components.data.database import POSTGRES_PORT, Database, DatabaseArgs
 from components.observability.deployment_history import DeploymentHistory, DeploymentHistoryArgs
@@ -36,6 +42,11 @@ from components.edge.waf import Waf, WafArgs
 
 
 def read_settings() -> StackSettings:
+    """The stack's settings, validated; a key the program does not read is refused, not ignored."""
+    unknown = [problem for key in sorted(pulumi.runtime.config.CONFIG.get())
+               if (problem := key_problem(key))]
+    if unknown:
+        raise ConfigError(unknown)
     config = pulumi.Config()
     raw = {setting.key: config.get(setting.key) for setting in SETTINGS}
     return parse_settings(raw, stack=pulumi.get_stack(), region=pulumi.Config("aws").get("region"))
@@ -115,7 +126,28 @@ def monitoring(settings: StackSettings, resources: MonitoredResources, alerts: A
         alerts.us_east_1_topic_arn, us_east_1), opts)
     dashboard = Dashboard("dashboard", DashboardArgs(
         prefix, settings.region, resources, [alarm.arn for alarm in alarms.regional_alarms]), opts)
+    limit = monthly_budget_usd(settings.stack)
+    if limit is not None:
+        Budget("budget", BudgetArgs(prefix, settings.stack, limit, alerts.topic_arn,
+                                   [alerts.topic_policy]), opts)
     return {"dashboardUrl": dashboard.url, "alarmTopicArn": alerts.topic_arn}
+
+
+@functools.lru_cache(maxsize=None)
+def monthly_budget_usd(stack: str) -> Optional[float]:
+    """The stack's monthly budget: `monthly-budget.maxMonthlyUsd` of its policy config, so the
+    preview's budget check and the AWS Budgets alerts on real spend use one number."""
+    path = Path(__file__).resolve().parent / "policies" / "config" / f"{stack}.json"
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8")).get("monthly-budget") if path.exists() else None
+    except (ValueError, AttributeError):
+        raise ConfigError([f"policies/config/{stack}.json is not a JSON object; it sets the stack's "
+                           "budget (monthly-budget.maxMonthlyUsd)"]) from None
+    limit = entry.get("maxMonthlyUsd") if isinstance(entry, dict) else None
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit <= 0):
+        raise ConfigError([f"monthly-budget.maxMonthlyUsd = {json.dumps(limit)} in policies/config/{stack}.json "
+                           "is not valid; allowed: a number of USD > 0 (the stack's AWS Budgets budget)"])
+    return limit
 
 
 def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
@@ -259,6 +291,7 @@ def immutable_values(settings: StackSettings) -> dict[str, str]:
 
 def main() -> None:
     settings = read_settings()
+    monthly_budget_usd(settings.stack)  # a bad budget fails here, before any resource
     provider = tagged_provider("aws", settings.region, settings)
     # A key the deployed stack cannot change is refused before anything is registered.
     path = immutable_path(settings.project, settings.stack)

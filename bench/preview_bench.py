@@ -8,8 +8,11 @@ Run from anywhere (stdlib only; uses the interpreter that runs it, so run it wit
 
 What it measures, each in a fresh subprocess (cwd = repo root, stdout discarded):
 
-* floor   - `python -c "import pulumi, ..., pulumi_aws, pulumi_random, yaml"`: the heavy imports
-            of `preview/engine.py`, `__main__.py` and the components, and nothing else;
+* floor   - `python -c "import pulumi, ...; from pulumi_aws.ec2 import Vpc; ..."`: the pulumi runtime
+            modules the preview engine uses, yaml, and every resource class the stacks' plans
+            register (read from one `--json` preview of each stack first). Importing `pulumi_aws`
+            alone loads none of its service modules, so a floor without them would flatter the
+            program: this one is what any program building the same resources must import;
 * preview - `python -m preview <stack> --json` for every `Pulumi.<stack>.yaml` at the repo root;
             a stack whose preview exits non-zero is reported as "fails: exit N";
 * policies - `python -m preview <stack> --json --policies` for the same stacks: the preview, then
@@ -41,11 +44,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 STACK_ORDER = ("dev", "staging", "prod")
 EXIT_BAD_CONFIG = 2
 BAD_CONFIG = "dbInstanceClass=db.x9.large"
-# Heavy imports of a preview: preview/engine.py (pulumi + its runtime), __main__.py and
-# components/ (pulumi_aws, pulumi_random), preview/stack_files.py (yaml).
-FLOOR_MODULES = ("pulumi", "pulumi.runtime.mocks", "pulumi.runtime.settings",
-                 "pulumi.runtime.config", "pulumi.runtime.rpc", "pulumi.runtime.stack",
-                 "pulumi.runtime.sync_await", "pulumi_aws", "pulumi_random", "yaml")
+# The runtime imports of a preview: preview/engine.py (pulumi + its runtime), stack files (yaml);
+# the resource classes come from the plans (floor_imports).
+RUNTIME_MODULES = ("pulumi", "pulumi.runtime.mocks", "pulumi.runtime.settings",
+                   "pulumi.runtime.config", "pulumi.runtime.rpc", "pulumi.runtime.stack",
+                   "pulumi.runtime.sync_await", "yaml")
+PACKAGES = {"aws": "pulumi_aws", "random": "pulumi_random"}
 
 # Runs argv[1:] once, stdout discarded; prints exit code, wall time, max RSS, first stderr lines.
 PROBE = """
@@ -78,9 +82,35 @@ def stacks(root: Path = REPO_ROOT) -> list[str]:
     return sorted(names, key=lambda s: (STACK_ORDER.index(s) if s in STACK_ORDER else 99, s))
 
 
+def class_import(type_token: str) -> Optional[str]:
+    """`aws:ec2/vpc:Vpc` -> `from pulumi_aws.ec2 import Vpc`; `pulumi:providers:aws` -> the
+    package's Provider; None for component types, which are the program's own."""
+    if type_token.startswith("pulumi:providers:"):
+        package = PACKAGES.get(type_token.rsplit(":", 1)[1])
+        return f"from {package} import Provider" if package else None
+    package_key, _, rest = type_token.partition(":")
+    package = PACKAGES.get(package_key)
+    if not package or "/" not in rest:
+        return None
+    module, class_name = rest.split("/")[0], rest.rsplit(":", 1)[1]
+    return f"from {package}{'' if module == 'index' else '.' + module} import {class_name}"
+
+
+def floor_imports(root: Path = REPO_ROOT) -> list[str]:
+    """Every import statement the floor runs: the runtime, then each registered class once."""
+    types = set()
+    for stack in stacks(root):
+        plan = subprocess.run([sys.executable, "-m", "preview", stack, "--json"], cwd=root,
+                              capture_output=True, text=True, check=True)
+        types.update(r["type"] for r in json.loads(plan.stdout)["resources"])
+    classes = sorted({line for line in map(class_import, types) if line})
+    return ["import " + ", ".join(RUNTIME_MODULES), *classes]
+
+
 def measurements(root: Path = REPO_ROOT) -> list[Measurement]:
     py = sys.executable
-    result = [Measurement("floor (imports only)", [py, "-c", "import " + ", ".join(FLOOR_MODULES)])]
+    floor = "; ".join(floor_imports(root))
+    result = [Measurement("floor (runtime + every resource class the plans use)", [py, "-c", floor])]
     result += [Measurement(f"preview {stack}", [py, "-m", "preview", stack, "--json"])
                for stack in stacks(root)]
     result += [Measurement(f"preview {stack} + policy check", [py, "-m", "preview", stack, "--json", "--policies"])

@@ -8,19 +8,21 @@ config/rules.py.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 from pulumi import RunError
 
-from config.rules import (ALARM_THRESHOLDS, CLOUDFRONT_PRICE_CLASSES,
-                                     DEPLOYMENT_STRATEGIES, EC2_FAMILIES, ELASTICACHE_FAMILIES,
-                                     FARGATE_MEMORY, LOG_RETENTION_DAYS, MAX_BAKE_MINUTES,
-                                     RDS_POSTGRES_FAMILIES, alarm_thresholds, aws_region,
-                                     cidr_list, container_image, db_username, decimal_in,
-                                     domain_name, email_list, engine_version, hosted_zone_id,
-                                     identifier, in_range, instance_type, object_of_numbers,
-                                     one_of, slack_id, vpc_cidr)
+from config.catalogs import EC2_INSTANCE_TYPES, ELASTICACHE_NODE_TYPES, RDS_POSTGRES_CLASSES
+from config.regions import zone_names
+from config.rules import (ALARM_THRESHOLDS, ALARM_TIERS, CLOUDFRONT_PRICE_CLASSES,
+                          DEPLOYMENT_STRATEGIES, FARGATE_MEMORY, LOG_RETENTION_DAYS,
+                          MAX_BAKE_MINUTES, alarm_thresholds, alarms_of_tier, aws_region,
+                          cidr_list, container_image, db_name, db_username, decimal_in,
+                          domain_name, email_list, hosted_zone_id, in_range, instance_type,
+                          object_of_numbers, one_of, postgres_version, redis_version, slack_id,
+                          vpc_cidr)
 from config.settings import (BackupSettings, CacheSettings, DatabaseSettings, DomainSettings,
                                  EdgeSettings, MonitoringSettings, NetworkSettings,
                                  RolloutSettings, ServerSettings, ServiceSettings, SlackSettings,
@@ -57,6 +59,7 @@ class Setting:
     rule: Optional[Callable[[Any], Optional[str]]] = None  # returns what is allowed, or None if ok
     # Reads a structured value the key keeps as text (the CLI's schema has no object type).
     parse: Optional[Callable[[Any], Any]] = None
+    example: Optional[str] = None  # an array key's example value, shown when the JSON is wrong
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -71,22 +74,22 @@ SETTINGS: tuple[Setting, ...] = (
             "Availability zones the VPC spans (2 or more: RDS and ALB need two).", in_range(2, 6)),
     Setting("serverInstanceType", "string", "t3.micro",
             "EC2 instance type of the MVP backend (Graviton 'g' families get an arm64 AMI).",
-            instance_type("", EC2_FAMILIES)),
+            instance_type("", EC2_INSTANCE_TYPES)),
     Setting("serverRootVolumeGb", "integer", 20,
             "Size of the backend's encrypted gp3 root volume, in GiB.", in_range(8, 16384)),
     Setting("adminCidrs", "array", [],
             "CIDRs allowed to reach the backend on SSH (22). Empty: no SSH, use Session Manager.",
-            cidr_list),
+            cidr_list, example='["203.0.113.7/32"]'),
     Setting("appImage", "string", "public.ecr.aws/nginx/nginx:stable",
             "Container image of the backend application.", container_image),
     Setting("appPort", "integer", 80,
             "Port the backend container listens on.", in_range(1, 65535)),
     Setting("dbInstanceClass", "string", "db.t3.micro",
             "RDS PostgreSQL instance class (dev db.t3.micro, staging db.t3.small, prod db.t3.large).",
-            instance_type("db.", RDS_POSTGRES_FAMILIES)),
+            instance_type("db.", RDS_POSTGRES_CLASSES)),
     Setting("dbEngineVersion", "string", "16",
             "PostgreSQL engine version (major, or major.minor); a higher major upgrades in place, "
-            "a lower one is refused.", engine_version),
+            "a lower one is refused.", postgres_version),
     Setting("dbAllocatedStorage", "integer", 20,
             "Initial gp3 storage of the database, in GB (dev 20, staging/prod 100).",
             in_range(20, 65536)),
@@ -96,15 +99,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("dbBackupRetentionDays", "integer", 7,
             "Days RDS keeps automated backups (7 to 35; prod 30).", in_range(7, 35)),
     Setting("dbName", "string", "app", "Name of the application database. Immutable once "
-            "deployed.", identifier),
+            "deployed.", db_name),
     Setting("dbUsername", "string", "webstack_admin",
             "Master user name; its password is generated and kept in Secrets Manager (by RDS, or "
             "with read replicas by the stack). Immutable once deployed.", db_username),
     Setting("dbMultiAz", "boolean", False, "Run the database with a Multi-AZ standby."),
     Setting("cacheNodeType", "string", "cache.t3.micro",
             "ElastiCache node type (dev cache.t3.micro, staging cache.t3.small, prod cache.m6g.large).",
-            instance_type("cache.", ELASTICACHE_FAMILIES)),
-    Setting("cacheEngineVersion", "string", "7.1", "Redis engine version.", engine_version),
+            instance_type("cache.", ELASTICACHE_NODE_TYPES)),
+    Setting("cacheEngineVersion", "string", "7.1", "Redis engine version.", redis_version),
     Setting("cacheNodes", "integer", 1,
             "Redis nodes: 1 primary plus replicas (2 or more turn on automatic failover).",
             in_range(1, 6)),
@@ -117,7 +120,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Days CloudWatch keeps the platform's log groups.", one_of(*LOG_RETENTION_DAYS)),
     Setting("alarmEmails", "array", [],
             "E-mail addresses that receive every alarm and its recovery (each confirms its "
-            "subscription once per alarm topic).", email_list),
+            "subscription once per alarm topic).", email_list,
+            example='["oncall@example.com"]'),
     Setting("slackTeamId", "string", OPTIONAL,
             "Slack workspace id authorized in AWS Chatbot; with slackChannelId, alarms also go to "
             "Slack. Unset: no Slack.", slack_id("workspace", "T07EA123LEP")),
@@ -201,10 +205,10 @@ def _convert(setting: Setting, raw: Any) -> Any:
     if setting.type == "integer":
         if isinstance(raw, bool):
             raise ValueError("an integer")
-        try:
-            return int(str(raw).strip())
-        except ValueError:
-            raise ValueError("an integer") from None
+        text = str(raw).strip()
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
+            raise ValueError("an integer")
+        return int(text)
     if setting.type == "boolean":
         if isinstance(raw, bool):
             return raw
@@ -216,9 +220,9 @@ def _convert(setting: Setting, raw: Any) -> Any:
         try:
             value = json.loads(raw) if isinstance(raw, str) else raw
         except json.JSONDecodeError:
-            raise ValueError('a JSON list of strings, e.g. ["203.0.113.7/32"]') from None
+            raise ValueError(f"a JSON list of strings, e.g. {setting.example}") from None
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValueError('a list of strings, e.g. ["203.0.113.7/32"]')
+            raise ValueError(f"a list of strings, e.g. {setting.example}")
         return value
     raise AssertionError(f"unknown setting type {setting.type}")
 
@@ -320,16 +324,44 @@ def _slack_problems(v: Mapping[str, Any]) -> list[str]:
             "set (alarms also go to that Slack channel) or neither (no Slack)"]
 
 
+def _region_problems(v: Mapping[str, Any], region: Optional[str]) -> list[str]:
+    """aws:region is a region we know; azCount fits in its zones; drRegion is another region."""
+    if region is None:
+        return ["aws:region is required but not set; allowed: an AWS region such as "
+                "ap-northeast-2"]
+    allowed = aws_region(region)
+    if allowed:
+        return [f"aws:region = {region!r} is not valid; allowed: {allowed}"]
+    problems = []
+    zones = zone_names(region)
+    if v.get("azCount", 0) > len(zones):
+        problems.append(f"{PROJECT}:azCount = {v['azCount']} is not valid; allowed: at most "
+                        f"{len(zones)}, the availability zones of {region} ({', '.join(zones)})")
+    if v.get("drRegion") == region:
+        problems.append(f"{PROJECT}:drRegion = {region!r} is not valid; allowed: a region other "
+                        f"than the stack's aws:region ({region})")
+    return problems
+
+
+def _threshold_tier_problems(v: Mapping[str, Any]) -> list[str]:
+    """A threshold for an alarm the stack's tier does not have would be silently ignored."""
+    tier, given = v.get("tier"), v.get("alarmThresholds") or {}
+    foreign = [name for name in given if tier and tier not in ALARM_TIERS[name]]
+    if not foreign:
+        return []
+    return [f"{PROJECT}:alarmThresholds sets {', '.join(foreign)}, which the {tier} tier has no "
+            f"alarm for; allowed with {PROJECT}:tier = {tier!r}: "
+            f"{', '.join(alarms_of_tier(tier))}"]
+
+
 def parse_settings(raw: Mapping[str, Any], *, stack: str, region: Optional[str]) -> StackSettings:
     """Validates raw config (key → string as Pulumi passes it) into StackSettings, or raises."""
     values, problems = _read_values(raw)
-    problems += _combination_problems(values)
-    if region and values.get("drRegion") == region:
-        problems.append(f"{PROJECT}:drRegion = {region!r} is not valid; allowed: a region other "
-                        f"than the stack's aws:region ({region})")
-    if not region:
-        problems.append("aws:region is required but not set; allowed: an AWS region such as "
-                        "ap-northeast-2")
+    refused = [s.key for s in SETTINGS if raw.get(s.key) is not None and s.key not in values]
+    # A rule across keys is judged only when every key it names holds a valid value.
+    problems += [p for p in _combination_problems(values) + _threshold_tier_problems(values)
+                 if not any(re.search(rf"{PROJECT}:{key}\b", p) for key in refused)]
+    problems += _region_problems(values, region)
     if problems:
         raise ConfigError(problems)
     return _build(values, stack=stack, region=region)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel, Policy
 
-from policies import backup, data_protection, encryption, exposure, security_groups, tagging, transit
+from policies import backup, budget, data_protection, encryption, exposure, security_groups, tagging, transit
 
 PACK_NAME = "webstack-guardrails"
 # Each policy sets its own level; this only covers a policy that would not.
@@ -17,4 +17,5 @@ ALL_POLICIES: list[Policy] = [
     *exposure.POLICIES,
     *data_protection.POLICIES,
     *tagging.POLICIES,
+    *budget.POLICIES,
 ]

@@ -1,8 +1,11 @@
 """Runs the real `__main__.py` for a stack under Pulumi's own mocks and returns its Plan."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import runpy
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Optional
 
@@ -18,7 +21,8 @@ from pulumi.runtime.sync_await import _sync_await
 
 from preview.mocks import WebstackMocks
 from preview.plan import Plan, PlannedResource
-from preview.stack_files import load_stack_config
+from config.key_names import full_name, key_problem
+from preview.stack_files import StackFileError, load_stack_config
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -102,6 +106,55 @@ def _unwrap_secrets(properties: dict) -> tuple[dict, list[str]]:
     return plain, secret_names
 
 
+class _LoopClosingExecutor(ThreadPoolExecutor):
+    """The preview loop's default executor. Pulumi runs each monitor call on one of its threads,
+    and the mock monitor makes an event loop there (`_ensure_event_loop`) that nobody closes: left
+    to the garbage collector at interpreter exit, such a loop's `__del__` may find its self-pipe
+    already closed and print `Exception ignored in BaseEventLoop.__del__ ... Invalid file
+    descriptor`. Each call here closes the loop it made before returning."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        def call_then_close_loop():
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _close_thread_loop()
+
+        return super().submit(call_then_close_loop)
+
+
+def _close_thread_loop() -> None:
+    with contextlib.suppress(RuntimeError):  # no loop on this thread
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+        if not loop.is_running():
+            loop.close()
+    asyncio.set_event_loop(None)
+
+
+@contextlib.contextmanager
+def _preview_loop():
+    """A fresh event loop for one preview, closed with its executor's threads at the end, so that
+    no loop is left for the garbage collector to close at exit."""
+    loop = asyncio.new_event_loop()
+    loop.set_default_executor(_LoopClosingExecutor(thread_name_prefix="preview-monitor"))
+    asyncio.set_event_loop(loop)
+    try:
+        yield loop
+    finally:
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
+def _checked_overrides(overrides: dict[str, str]) -> dict[str, str]:
+    """The overrides by full key name, once every key is one webstack reads."""
+    problems = [f"--set {key}={value}: {problem}" for key, value in overrides.items()
+                if (problem := key_problem(key))]
+    if problems:
+        raise StackFileError("\n".join(problems))
+    return {full_name(key): value for key, value in overrides.items()}
+
+
 def _region(values: dict[str, str]) -> str:
     return values.get("aws:region", "ap-northeast-2")
 
@@ -136,23 +189,23 @@ def run_preview(stack: str, project_dir: Path = REPO_ROOT,
     (SSM name → value) are what an earlier `pulumi up` left in the account.
     """
     config = load_stack_config(stack, project_dir)
-    values = dict(config.values)
-    for key, value in (overrides or {}).items():
-        values[key if ":" in key else f"{config.project}:{key}"] = value
+    values = {**config.values, **_checked_overrides(overrides or {})}
 
-    _reset_runtime()
-    monitor = RecordingMonitor(WebstackMocks(_region(values), unknowns, deployed_parameters), registrations)
-    pulumi_mocks.set_mocks(monitor.mocks, project=config.project, stack=stack, preview=unknowns,
-                           monitor=monitor)
-    set_all_config(values, list(config.secret_keys))
-    root = pulumi_settings.get_root_resource()
+    with _preview_loop():
+        _reset_runtime()
+        monitor = RecordingMonitor(WebstackMocks(_region(values), unknowns, deployed_parameters),
+                                   registrations)
+        pulumi_mocks.set_mocks(monitor.mocks, project=config.project, stack=stack,
+                               preview=unknowns, monitor=monitor)
+        set_all_config(values, list(config.secret_keys))
+        root = pulumi_settings.get_root_resource()
 
-    main = project_dir / "__main__.py"
-    sys.path.insert(0, str(project_dir))
-    try:
-        _sync_await(run_pulumi_func(lambda: runpy.run_path(str(main), run_name="__main__")))
-    finally:
-        sys.path.remove(str(project_dir))
-    outputs, secret_outputs = _resolve_outputs(root)
+        main = project_dir / "__main__.py"
+        sys.path.insert(0, str(project_dir))
+        try:
+            _sync_await(run_pulumi_func(lambda: runpy.run_path(str(main), run_name="__main__")))
+        finally:
+            sys.path.remove(str(project_dir))
+        outputs, secret_outputs = _resolve_outputs(root)
     return Plan(stack=stack, resources=monitor.registrations, outputs=outputs,
                 secret_outputs=secret_outputs)

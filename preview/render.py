@@ -48,8 +48,9 @@ def as_text(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def as_json(plan: Plan, policies: Optional[dict] = None) -> str:
-    """The plan for machines; `policies`, the policy check's findings, is added when given."""
+def as_json(plan: Plan, policies: Optional[dict] = None, cost: Optional[dict] = None) -> str:
+    """The plan for machines; `policies` (the policy check's findings) and `cost` (the monthly
+    estimate) are added when given."""
     return json.dumps({
         "stack": plan.stack,
         "resources": [{"urn": r.urn, "type": r.type, "name": r.name, "parent": r.parent,
@@ -59,4 +60,5 @@ def as_json(plan: Plan, policies: Optional[dict] = None) -> str:
         "outputs": {name: ("[secret]" if name in plan.secret_outputs else value)
                     for name, value in plan.outputs.items()},
         **({"policies": policies} if policies is not None else {}),
+        **({"cost": cost} if cost is not None else {}),
     }, indent=2, sort_keys=False)

@@ -45,6 +45,8 @@ DEV_RESOURCES = {
     "aws:backup/vaultNotifications:VaultNotifications": 1,  # failed backups reach the topic
     "aws:cloudwatch/dashboard:Dashboard": 1,
     "aws:cloudwatch/metricAlarm:MetricAlarm": 10,
+    # Real spend: the AWS Budgets budget and the topic policy that lets it publish.
+    "aws:budgets/budget:Budget": 1,
 }
 # staging: 2 AZs, 1 NAT gateway, no read replica, the example domain.
 STAGING_RESOURCES = {
@@ -95,6 +97,7 @@ STAGING_RESOURCES = {
     "aws:backup/vaultNotifications:VaultNotifications": 1,  # failed backups reach the topic
     "aws:cloudwatch/dashboard:Dashboard": 1,
     "aws:cloudwatch/metricAlarm:MetricAlarm": 16,
+    "aws:budgets/budget:Budget": 1,
 }
 # prod: the same shape, with 3 AZs, a NAT gateway per AZ and a read replica (+ its 2 log groups).
 PROD_RESOURCES = {
@@ -117,7 +120,7 @@ PROD_RESOURCES = {
 EXPECTED_RESOURCES = {"dev": DEV_RESOURCES, "staging": STAGING_RESOURCES, "prod": PROD_RESOURCES}
 
 MONITORING_COMPONENTS = {"webstack:monitoring:Alerts", "webstack:monitoring:Alarms",
-                         "webstack:monitoring:Dashboard"}
+                         "webstack:monitoring:Dashboard", "webstack:monitoring:Budget"}
 MVP_COMPONENTS = {"webstack:data:ImmutableSettings", "webstack:network:Network",
                   "webstack:assets:AssetsBucket", "webstack:cdn:Cdn",
                   "webstack:server:Server", "webstack:database:Database", "webstack:cache:Cache",

@@ -45,7 +45,7 @@ class Alerts(pulumi.ComponentResource):
         self.us_east_1_topic = self.topic if args.region == US_EAST_1 else self._topic(
             f"{name}-{US_EAST_1}", US_EAST_1,
             pulumi.ResourceOptions(parent=self, provider=args.us_east_1),
-            publishers=CLOUDWATCH)
+            publishers=CLOUDWATCH_AND_BUDGETS)
         self.topics = ([self.topic] if self.us_east_1_topic is self.topic
                        else [self.topic, self.us_east_1_topic])
         if args.settings.slack:
@@ -70,10 +70,10 @@ class Alerts(pulumi.ComponentResource):
         topic = aws.sns.Topic(f"{name}-topic", name=topic_name,
                               display_name=f"{self._args.name_prefix} alarms",
                               kms_master_key_id=key.arn, opts=opts)
-        if publishers is not CLOUDWATCH:
-            aws.sns.TopicPolicy(f"{name}-topic-policy", arn=topic.arn,
-                                policy=topic_policy(self._account_id, topic.arn, publishers),
-                                opts=opts)
+        if publishers is STACK_REGION_PUBLISHERS:
+            self.topic_policy = aws.sns.TopicPolicy(
+                f"{name}-topic-policy", arn=topic.arn,
+                policy=topic_policy(self._account_id, topic.arn), opts=opts)
         for address in self._args.settings.alarm_emails:
             # Named by the address, so removing one address leaves the others' subscriptions alone.
             aws.sns.TopicSubscription(f"{name}-email-{address}", topic=topic.arn, protocol="email",
@@ -97,11 +97,15 @@ class Alerts(pulumi.ComponentResource):
             guardrail_policy_arns=[CHATBOT_GUARDRAIL_POLICY], logging_level="ERROR", opts=child)
 
 
-# The services that publish to the alert topics: CloudWatch alarms, and AWS Backup's vault
-# notifications (its topic must let backup.amazonaws.com publish, and an encrypted topic's key
-# let it encrypt: Pulumi registry, aws.backup.VaultNotifications example).
-CLOUDWATCH = {"CloudWatchAlarmsPublish": "cloudwatch.amazonaws.com"}
-STACK_REGION_PUBLISHERS = {**CLOUDWATCH, "BackupNotificationsPublish": "backup.amazonaws.com"}
+# The services that publish to the alert topics, each needing the topic's key (SNS: "Enable
+# compatibility between event sources from AWS services and encrypted topics"): CloudWatch alarms,
+# AWS Budgets (components/observability/budget.py) and, in the stack's region, AWS Backup's vault
+# notifications (Pulumi registry, aws.backup.VaultNotifications example: the topic policy must
+# let backup.amazonaws.com publish).
+CLOUDWATCH_AND_BUDGETS = {"CloudWatchAlarmsPublish": "cloudwatch.amazonaws.com",
+                          "BudgetsPublish": "budgets.amazonaws.com"}
+STACK_REGION_PUBLISHERS = {**CLOUDWATCH_AND_BUDGETS,
+                           "BackupNotificationsPublish": "backup.amazonaws.com"}
 
 
 def key_policy(account_id: pulumi.Input[str], topic_arn: pulumi.Input[str],
@@ -121,22 +125,31 @@ def key_policy(account_id: pulumi.Input[str], topic_arn: pulumi.Input[str],
     })
 
 
-def topic_policy(account_id: pulumi.Input[str], topic_arn: pulumi.Input[str],
-                 publishers: dict[str, str]) -> pulumi.Output[str]:
-    """SNS's default statement (the account's own principals), and the publishers for this
-    account only."""
+def topic_policy(account_id: pulumi.Input[str], topic_arn: pulumi.Input[str]) -> pulumi.Output[str]:
+    """The stack region's topic policy, the only one the topic has: the account manages it;
+    CloudWatch alarms, this account's budgets and AWS Backup publish to it. It replaces SNS's
+    default policy, so it restates the account's rights."""
     return pulumi.Output.json_dumps({
         "Version": "2012-10-17",
         "Statement": [
-            {"Sid": "AccountOwnerAccess", "Effect": "Allow", "Principal": {"AWS": "*"},
-             "Action": ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes",
-                        "SNS:AddPermission", "SNS:RemovePermission", "SNS:DeleteTopic",
-                        "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
+            {"Sid": "AccountManages", "Effect": "Allow",
+             "Principal": {"AWS": pulumi.Output.concat("arn:aws:iam::", account_id, ":root")},
+             "Action": ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission",
+                        "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe",
+                        "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
+             "Resource": topic_arn},
+            {"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow",
+             "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": "SNS:Publish",
+             "Resource": topic_arn, "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}},
+            # https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html
+            {"Sid": "BudgetsPublish", "Effect": "Allow",
+             "Principal": {"Service": "budgets.amazonaws.com"}, "Action": "SNS:Publish",
              "Resource": topic_arn,
-             "Condition": {"StringEquals": {"AWS:SourceOwner": account_id}}},
-            *({"Sid": sid, "Effect": "Allow", "Principal": {"Service": service},
-               "Action": "SNS:Publish", "Resource": topic_arn,
-               "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}}
-              for sid, service in publishers.items()),
+             "Condition": {"StringEquals": {"aws:SourceAccount": account_id},
+                           "ArnLike": {"aws:SourceArn": pulumi.Output.concat(
+                               "arn:aws:budgets::", account_id, ":*")}}},
+            {"Sid": "BackupNotificationsPublish", "Effect": "Allow",
+             "Principal": {"Service": "backup.amazonaws.com"}, "Action": "SNS:Publish",
+             "Resource": topic_arn, "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}},
         ],
     })

@@ -7,15 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from config.keys import ConfigError
-from config.rules import (EC2_FAMILIES, ELASTICACHE_FAMILIES, LOG_RETENTION_DAYS,
-                                     RDS_POSTGRES_FAMILIES)
+from config.catalogs import EC2_INSTANCE_TYPES, ELASTICACHE_NODE_TYPES, RDS_POSTGRES_CLASSES
+from config.rules import LOG_RETENTION_DAYS
 from preview.engine import run_preview
 
-SIZES = ("micro", "small", "medium", "large", "xlarge", "2xlarge")
 
-
-def instance_types(prefix, families):
-    return st.builds(lambda f, s: f"{prefix}{f}.{s}", st.sampled_from(families), st.sampled_from(SIZES))
+def instance_types(prefix, catalog):
+    """Any class or node type AWS sells in the catalog's families."""
+    return st.sampled_from(sorted(f"{prefix}{family}.{size}"
+                                  for family, sizes in catalog.items() for size in sizes))
 
 
 @st.composite
@@ -27,15 +27,15 @@ def valid_configs(draw):
     return {
         "azCount": draw(st.integers(2, 4)),
         "vpcCidr": f"10.{draw(st.integers(0, 255))}.0.0/{draw(st.integers(16, 22))}",
-        "serverInstanceType": draw(instance_types("", EC2_FAMILIES)),
+        "serverInstanceType": draw(instance_types("", EC2_INSTANCE_TYPES)),
         "serverRootVolumeGb": draw(st.integers(8, 500)),
         "adminCidrs": json.dumps(admin),
         "appPort": draw(st.integers(1, 65535)),
-        "dbInstanceClass": draw(instance_types("db.", RDS_POSTGRES_FAMILIES)),
+        "dbInstanceClass": draw(instance_types("db.", RDS_POSTGRES_CLASSES)),
         "dbAllocatedStorage": storage, "dbMaxAllocatedStorage": ceiling,
         "dbBackupRetentionDays": draw(st.integers(7, 35)),
         "dbMultiAz": draw(st.booleans()),
-        "cacheNodeType": draw(instance_types("cache.", ELASTICACHE_FAMILIES)),
+        "cacheNodeType": draw(instance_types("cache.", ELASTICACHE_NODE_TYPES)),
         "cacheNodes": draw(st.integers(1, 6)),
         "cacheSnapshotRetentionDays": draw(st.integers(0, 35)),
         "logRetentionDays": draw(st.sampled_from(LOG_RETENTION_DAYS)),
@@ -84,8 +84,8 @@ INVALID = {
     "cacheSnapshotRetentionDays": st.one_of(st.integers(-400, -1), st.integers(36, 1000)),
     "logRetentionDays": st.integers(-10, 4000).filter(lambda d: d not in LOG_RETENTION_DAYS),
     "cacheNodes": st.one_of(st.integers(-5, 0), st.integers(7, 50)),
-    "dbInstanceClass": st.one_of(letters, instance_types("cache.", ELASTICACHE_FAMILIES)),
-    "cacheNodeType": st.one_of(letters, instance_types("db.", RDS_POSTGRES_FAMILIES)),
+    "dbInstanceClass": st.one_of(letters, instance_types("cache.", ELASTICACHE_NODE_TYPES)),
+    "cacheNodeType": st.one_of(letters, instance_types("db.", RDS_POSTGRES_CLASSES)),
     "serverInstanceType": st.one_of(letters, st.just("x1.large")),
     "dbMultiAz": letters.filter(lambda s: s.strip().lower() not in ("true", "false")),
     "adminCidrs": st.one_of(letters, st.just('["0.0.0.0/0"]'), st.just('[1, 2]')),

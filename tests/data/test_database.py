@@ -81,7 +81,7 @@ def test_protection_follows_config(protect):
     assert db.inputs["deletionProtection"] is protect
 
 
-@pytest.mark.parametrize("instance_class", ["db.t3.micro", "db.t3.small", "db.m7g.large"])
+@pytest.mark.parametrize("instance_class", ["db.t3.micro", "db.t3.small", "db.m6g.large"])
 def test_performance_insights_on_every_postgres_class_at_the_free_retention(instance_class):
     db = run_preview("dev", overrides={"dbInstanceClass": instance_class}).one(RDS)
     assert db.inputs["performanceInsightsEnabled"] is True

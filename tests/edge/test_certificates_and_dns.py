@@ -27,6 +27,7 @@ def no_domain_plan(tmp_path_factory):
     shutil.copy(REPO_ROOT / "Pulumi.yaml", project)
     shutil.copy(REPO_ROOT / "__main__.py", project)
     shutil.copytree(REPO_ROOT / "components", project / "components")
+    shutil.copytree(REPO_ROOT / "policies" / "config", project / "policies" / "config")  # the budget
     lines = (REPO_ROOT / "Pulumi.staging.yaml").read_text().splitlines(keepends=True)
     kept = [line for line in lines if not line.lstrip().startswith(("webstack:domain:",
                                                                    "webstack:hostedZoneId:"))]

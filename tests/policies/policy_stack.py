@@ -14,7 +14,8 @@ from policies import _aws as aws
 
 ADMIN_CIDR = "203.0.113.0/24"
 # Stack config under which the compliant stack passes: the defaults, plus an admin network.
-PACK_CONFIG = {"sg-admin-ports-from-admin-cidrs": {"adminCidrs": [ADMIN_CIDR]}}
+PACK_CONFIG = {"sg-admin-ports-from-admin-cidrs": {"adminCidrs": [ADMIN_CIDR]},
+               "monthly-budget": {"maxMonthlyUsd": 50}}  # the compliant stack's estimate is ~$4
 
 
 def compliant_stack() -> dict[str, PlannedResource]:

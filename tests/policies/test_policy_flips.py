@@ -151,6 +151,9 @@ FLIPS = [
          lambda s, key: with_inputs(s, key, setter("forceDestroy", value=True)), "deletion-protection-enabled"),
     flip("no final snapshot", st.sampled_from([("skipFinalSnapshot", True), ("finalSnapshotIdentifier", None)]),
          lambda s, change: with_inputs(s, "database", setter(change[0], value=change[1])), "final-snapshot-kept"),
+    # budget: 400 GB of single-AZ gp3 in Seoul is over $50 a month by itself
+    flip("database storage over budget", st.integers(400, 4000), edit("database", "allocatedStorage"),
+         "monthly-budget"),
     # tagging
     flip("default tag missing", st.sampled_from(["Project", "Stack", "ManagedBy"]),
          lambda s, tag: with_inputs(s, "provider", setter("defaultTags", value=s["provider"].inputs[

@@ -18,6 +18,7 @@ def preview(*args: str) -> subprocess.CompletedProcess:
 def dev_json():
     result = preview("dev", "--json")
     assert result.returncode == 0, result.stderr
+    assert "Exception ignored" not in result.stderr  # no event loop left to the collector
     return json.loads(result.stdout)
 
 

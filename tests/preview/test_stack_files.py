@@ -71,15 +71,17 @@ def project_copy(tmp_path):
 def test_an_undeclared_key_in_a_stack_file_is_refused(project_copy):
     stack_file = project_copy / "Pulumi.dev.yaml"
     stack_file.write_text(stack_file.read_text() + "  webstack:dbInstanceClas: db.t3.small\n")
-    with pytest.raises(StackFileError, match="sets webstack:dbInstanceClas, which Pulumi.yaml "
-                                             "does not declare"):
+    with pytest.raises(StackFileError, match="Pulumi.dev.yaml: webstack:dbInstanceClas is not a "
+                                             "webstack config key; did you mean "
+                                             "webstack:dbInstanceClass[?]"):
         load_stack_config("dev", project_copy)
 
 
 def test_an_encrypted_secret_is_named_not_guessed(project_copy):
     stack_file = project_copy / "Pulumi.dev.yaml"
     stack_file.write_text(stack_file.read_text() + "  webstack:appImage:\n    secure: AAABAx==\n")
-    with pytest.raises(StackFileError, match="encrypted secret for webstack:appImage"):
+    with pytest.raises(StackFileError, match="webstack:appImage holds an encrypted value .* "
+                                             "preview with --set webstack:appImage=<value>"):
         load_stack_config("dev", project_copy)
 
 
