@@ -199,7 +199,8 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
         prefix, settings.network.cidr, zones,
         private=PrivateSubnetsArgs(settings.network.nat_gateways, settings.region),
         flow_logs=FlowLogsArgs(prefix, settings.log_retention_days, logs_key.arn)), opts)
-    logs = LogsBucket("logs", LogsBucketArgs(prefix, settings.log_retention_days, settings.region), opts)
+    logs = LogsBucket("logs", LogsBucketArgs(prefix, settings.log_retention_days, settings.region),
+                      opts)
     assets = AssetsBucket("assets", AssetsArgs(prefix, protect=settings.protect_data), opts)
     certificates = (Certificates("certificates", CertificatesArgs(domain, us_east_1), opts)
                     if domain else None)

@@ -22,8 +22,9 @@ LOAD_BALANCER_INFRASTRUCTURE_POLICY = (
 SCALING_COOLDOWN_SECONDS = 60
 HEALTH_CHECK_GRACE_SECONDS = 60
 # With wait_for_steady_state the provider waits for the whole rollout, but only as long as its
-# create/update timeouts, 20 minutes by default (Terraform registry, aws_ecs_service "Timeouts";
-# issue 9 saw prod's canary exceed it). The wait is derived from the rollout settings instead:
+# create/update timeouts: 20 minutes by default (the figure issue 9 reports for
+# registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecs_service#timeouts, whose
+# text was not readable here). The wait is derived from the rollout settings instead:
 # starting the new tasks (pull, 60 s grace, two 15 s health checks, 30 s deregistration) is
 # allowed TASK_START_MINUTES, and the whole is given ROLLOUT_MARGIN on top.
 PROVIDER_DEFAULT_TIMEOUT_MINUTES = 20
