@@ -67,7 +67,7 @@ class DatabaseCredentials(pulumi.ComponentResource):
             f"{name}-secret", name_prefix=f"{args.name_prefix}/postgres-master-",
             description=f"Master credentials of {args.name_prefix}-postgres, rotated every "
                         f"{ROTATION_DAYS} days", opts=child)
-        aws.secretsmanager.SecretVersion(
+        first_value = aws.secretsmanager.SecretVersion(
             f"{name}-secret-value", secret_id=self.secret.id,
             secret_string=pulumi.Output.json_dumps({
                 "engine": "postgres", "host": host, "port": args.port,
@@ -80,7 +80,9 @@ class DatabaseCredentials(pulumi.ComponentResource):
             f"{name}-rotation", secret_id=self.secret.id,
             rotation_lambda_arn=rotation.outputs["RotationLambdaARN"],
             rotation_rules=aws.secretsmanager.SecretRotationRotationRulesArgs(
-                automatically_after_days=ROTATION_DAYS), opts=child)
+                automatically_after_days=ROTATION_DAYS),
+            # Turning rotation on rotates at once: the secret must hold the first value by then.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[first_value]))
         self.secret_arn = self.secret.arn
         self.register_outputs({"secretArn": self.secret_arn})
 

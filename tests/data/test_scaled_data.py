@@ -100,6 +100,7 @@ def test_the_generated_password_lives_in_a_rotated_secret_the_stack_owns(prod_pl
     assert rotation.inputs["secretId"] == secret.id
     assert rotation.inputs["rotationLambdaArn"] == function.outputs["outputs"]["RotationLambdaARN"]
     assert rotation.inputs["rotationRules"]["automaticallyAfterDays"] == 7
+    assert version.urn in rotation.dependencies  # rotation starts at once, on the first value
     assert function.inputs["applicationId"].endswith("SecretsManagerRDSPostgreSQLRotationSingleUser")
 
 
