@@ -81,9 +81,9 @@ class Server(pulumi.ComponentResource):
             user_data=self.log_group.name.apply(lambda group: render_boot_script(
                 region=args.region, parameter_path=args.parameter_path, log_group=group,
                 app_image=settings.app_image, app_port=settings.app_port)),
-            # EC2 runs user data at the first boot only; a changed script (appImage, appPort)
-            # would merely stop and start the old instance (EC2 User Guide, "Run commands when
-            # you launch an EC2 instance with user data input"), so it replaces the instance.
+            # EC2 runs user data at launch only; a changed script (appImage, appPort) would merely
+            # stop and start the old instance without running it (EC2 User Guide, "Work with
+            # instance user data", Considerations), so it replaces the instance.
             user_data_replace_on_change=True,
             tags={"Name": f"{args.name_prefix}-backend"},
             # The AMI lookup follows every Amazon Linux release; the instance keeps the image it

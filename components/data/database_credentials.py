@@ -17,15 +17,16 @@ import pulumi_random as random
 
 from components.network.security_groups import allow_from_group, security_group
 
-# RDS master passwords: printable ASCII except / " @ and space; PostgreSQL takes 8 to 128
-# characters (RDS CreateDBInstance API reference, MasterUserPassword).
+# RDS master passwords: printable ASCII except / " and @, 8 to 41 characters in the strictest case
+# (RDS API MasterUserPassword, as aws-sdk-js-v3 commit 03a5d7b quotes it); 40 fits every engine.
 PASSWORD_LENGTH = 40
 PASSWORD_SPECIALS = "!#$%&*()-_=+[]{}<>:?"
 # AWS's single-user PostgreSQL rotation function, published in the Serverless Application
 # Repository (Secrets Manager User Guide, "AWS Secrets Manager rotation function templates").
 ROTATION_APPLICATION = ("arn:aws:serverlessrepo:us-east-1:297356227824:applications/"
                         "SecretsManagerRDSPostgreSQLRotationSingleUser")
-# The template creates its own IAM role and a resource policy for Secrets Manager to invoke it.
+# The template creates its own IAM role and a resource policy for Secrets Manager to invoke it
+# (Pulumi registry, aws.serverlessrepository.CloudFormationStack, the postgres-rotator example).
 ROTATION_CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"]
 # The same interval RDS uses for the secrets it manages (RDS User Guide, "Password management
 # with Amazon RDS and AWS Secrets Manager": rotated every seven days by default).
