@@ -20,8 +20,10 @@ from components.data.backup import BackupArgs, Backups
 from components.data.cache import REDIS_PORT, Cache, CacheArgs
 from components.edge.cdn import ApiOrigin, Cdn, CdnArgs
 from components.edge.certificates import Certificates, CertificatesArgs
+from components.data.immutable_settings import (ImmutableSettings, ImmutableSettingsArgs,
+                                                deployed_values, immutable_path)
 from config.key_names import key_problem
-from config.keys import (SETTINGS, ConfigError, StackSettings, check_zone_count,
+from config.keys import (SETTINGS, ConfigError, StackSettings, check_immutable, check_zone_count,
                          parse_settings)
 from components.observability.dashboard import Dashboard, DashboardArgs
 from components.data.database import POSTGRES_PORT, Database, DatabaseArgs
@@ -69,7 +71,8 @@ def data_stores(settings: StackSettings, network: Network, client_group_id: pulu
     prefix = settings.name_prefix
     database = Database("database", DatabaseArgs(
         prefix, settings.database, network.vpc_id, network.isolated_subnet_ids, client_group_id,
-        settings.log_retention_days, logs_key.arn, settings.protect_data), opts)
+        settings.log_retention_days, logs_key.arn, settings.protect_data, settings.region,
+        rotation_subnet_ids=network.private_subnet_ids), opts)
     cache = Cache("cache", CacheArgs(
         prefix, settings.cache, network.vpc_id, network.isolated_subnet_ids, client_group_id,
         settings.protect_data), opts)
@@ -81,12 +84,14 @@ def tagged_provider(name: str, region: str, settings: StackSettings) -> aws.Prov
                         default_tags=aws.ProviderDefaultTagsArgs(tags=default_tags(settings)))
 
 
-def recovery(settings: StackSettings, backed_up: list, opts: pulumi.ResourceOptions) -> dict:
+def recovery(settings: StackSettings, backed_up: list, alerts: Alerts,
+             opts: pulumi.ResourceOptions) -> dict:
     """Daily AWS Backup of the stateful resources, and the deployment history table."""
     dr_region = settings.backup.dr_region
     backups = Backups("backup", BackupArgs(
         settings.name_prefix, settings.backup, backed_up, settings.protect_data,
-        dr_provider=tagged_provider("aws-dr", dr_region, settings) if dr_region else None), opts)
+        dr_provider=tagged_provider("aws-dr", dr_region, settings) if dr_region else None,
+        alert_topic_arn=alerts.topic_arn), opts)
     history = DeploymentHistory("deployments", DeploymentHistoryArgs(
         settings.name_prefix, settings.protect_data), opts)
     return {"backupVaultName": backups.vault_name,
@@ -105,12 +110,17 @@ def watched(settings: StackSettings, cdn: Cdn, database: Database, cache: Cache,
         **compute)
 
 
-def monitoring(settings: StackSettings, resources: MonitoredResources, us_east_1: aws.Provider,
-               opts: pulumi.ResourceOptions) -> dict:
-    """Alarms on every component, delivered by e-mail (and Slack); the stack's dashboard."""
+def alerting(settings: StackSettings, us_east_1: aws.Provider,
+             opts: pulumi.ResourceOptions) -> Alerts:
+    """The topics alarms and failed backups notify, delivered by e-mail (and Slack)."""
+    return Alerts("alerts", AlertsArgs(settings.name_prefix, settings.region, settings.monitoring,
+                                       us_east_1), opts)
+
+
+def monitoring(settings: StackSettings, resources: MonitoredResources, alerts: Alerts,
+               us_east_1: aws.Provider, opts: pulumi.ResourceOptions) -> dict:
+    """Alarms on every component; the stack's dashboard."""
     prefix = settings.name_prefix
-    alerts = Alerts("alerts", AlertsArgs(prefix, settings.region, settings.monitoring, us_east_1),
-                    opts)
     alarms = Alarms("alarms", AlarmsArgs(
         prefix, settings.monitoring.thresholds, resources, alerts.topic_arn,
         alerts.us_east_1_topic_arn, us_east_1), opts)
@@ -118,7 +128,8 @@ def monitoring(settings: StackSettings, resources: MonitoredResources, us_east_1
         prefix, settings.region, resources, [alarm.arn for alarm in alarms.regional_alarms]), opts)
     limit = monthly_budget_usd(settings.stack)
     if limit is not None:
-        Budget("budget", BudgetArgs(prefix, settings.stack, limit, alerts.topic_arn), opts)
+        Budget("budget", BudgetArgs(prefix, settings.stack, limit, alerts.topic_arn,
+                                   [alerts.topic_policy]), opts)
     return {"dashboardUrl": dashboard.url, "alarmTopicArn": alerts.topic_arn}
 
 
@@ -148,6 +159,7 @@ def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
     us_east_1 = tagged_provider("aws-us-east-1", "us-east-1", settings)
 
     logs_key = LogsKey("logs", LogsKeyArgs(prefix, settings.region), opts)
+    alerts = alerting(settings, us_east_1, opts)
     network = Network("network", NetworkArgs(prefix, settings.network.cidr, zones), opts)
     assets = AssetsBucket("assets", AssetsArgs(prefix, protect=settings.protect_data), opts)
     cdn = Cdn("cdn", CdnArgs(prefix, assets, settings.edge.price_class), opts)
@@ -167,10 +179,10 @@ def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
             "backendUrl": server.url, "backendPublicIp": server.public_ip,
             "databaseEndpoint": database.endpoint, "cacheEndpoint": cache.endpoint,
             # The instance's backups cover its EBS volumes.
-            **recovery(settings, [database.instance.arn, server.instance.arn], opts),
+            **recovery(settings, [database.instance.arn, server.instance.arn], alerts, opts),
             **monitoring(settings, watched(settings, cdn, database, cache,
                                            server_instance_id=server.instance.id),
-                         us_east_1, opts)}
+                         alerts, us_east_1, opts)}
 
 
 def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
@@ -182,11 +194,13 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
     us_east_1 = tagged_provider("aws-us-east-1", "us-east-1", settings)
 
     logs_key = LogsKey("logs", LogsKeyArgs(prefix, settings.region), opts)
+    alerts = alerting(settings, us_east_1, opts)
     network = Network("network", NetworkArgs(
         prefix, settings.network.cidr, zones,
         private=PrivateSubnetsArgs(settings.network.nat_gateways, settings.region),
         flow_logs=FlowLogsArgs(prefix, settings.log_retention_days, logs_key.arn)), opts)
-    logs = LogsBucket("logs", LogsBucketArgs(prefix, settings.log_retention_days), opts)
+    logs = LogsBucket("logs", LogsBucketArgs(prefix, settings.log_retention_days, settings.region),
+                      opts)
     assets = AssetsBucket("assets", AssetsArgs(prefix, protect=settings.protect_data), opts)
     certificates = (Certificates("certificates", CertificatesArgs(domain, us_east_1), opts)
                     if domain else None)
@@ -209,15 +223,15 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
                             group.arn_suffix for group in load_balancer.target_groups]),
                         service=ServiceIds(service.cluster_name, service.service_name))
 
-    return {"siteUrl": cdn.url, "apiUrl": pulumi.Output.concat(cdn.url, "/api"),
+    return {"siteUrl": cdn.url, "apiUrl": pulumi.Output.concat(cdn.url, "/api/"),
             "albDnsName": load_balancer.dns_name, "assetsBucket": assets.bucket_name,
             "logsBucket": logs.bucket_name, "ecrRepositoryUrl": registry.repository_url,
             "clusterName": service.cluster_name, "serviceName": service.service_name,
             "databaseEndpoint": database.endpoint,
             "databaseReaderEndpoint": database.reader_endpoint,
             "cacheEndpoint": cache.endpoint, "webAclArn": waf.arn,
-            **recovery(settings, [database.instance.arn], opts),
-            **monitoring(settings, resources, us_east_1, opts)}
+            **recovery(settings, [database.instance.arn], alerts, opts),
+            **monitoring(settings, resources, alerts, us_east_1, opts)}
 
 
 def edge(settings: StackSettings, assets: AssetsBucket, load_balancer: LoadBalancer,
@@ -246,33 +260,47 @@ def app_service(settings: StackSettings, network: Network, app_firewall: AppFire
         settings.name_prefix, settings.service, settings.region, network.vpc_id,
         network.private_subnet_ids, app_firewall.id, load_balancer, settings.log_retention_days,
         logs_key.arn, environment=app_environment(settings, database, cache),
-        secrets=app_secrets(database, cache),
-        secret_arns=(database.master_secret_arn, cache.auth_secret_arn),
+        secrets=app_secrets(cache), secret_arns=(cache.auth_secret_arn,),
+        runtime_secret_arns=(database.master_secret_arn,),
         rollout=settings.rollout,
         deployment_alarm_names=deployment_alarm_names(settings.name_prefix)), opts)
 
 
 def app_environment(settings: StackSettings, database: Database, cache: Cache) -> dict:
+    """The database password is rotated every 7 days while tasks run for longer, so the app gets
+    the secret's ARN and reads the secret when it opens a connection (ECS would resolve an
+    injected value only at task start, leaving running tasks with a stale password)."""
     return {"DATABASE_HOST": database.endpoint, "DATABASE_READER_HOST": database.reader_endpoint,
             "DATABASE_NAME": settings.database.name, "DATABASE_PORT": str(POSTGRES_PORT),
+            "DATABASE_SECRET_ARN": database.master_secret_arn,
             "REDIS_HOST": cache.endpoint, "REDIS_PORT": str(REDIS_PORT), "REDIS_TLS": "true"}
 
 
-def app_secrets(database: Database, cache: Cache) -> dict:
-    """ECS reads these from Secrets Manager when a task starts; they never sit in the task definition."""
-    return {"DATABASE_USERNAME": pulumi.Output.concat(database.master_secret_arn, ":username::"),
-            "DATABASE_PASSWORD": pulumi.Output.concat(database.master_secret_arn, ":password::"),
-            "REDIS_AUTH_TOKEN": cache.auth_secret_arn}
+def app_secrets(cache: Cache) -> dict:
+    """ECS reads these from Secrets Manager when a task starts; they never sit in the task
+    definition. The Redis AUTH token is not rotated, so a value read at start stays valid."""
+    return {"REDIS_AUTH_TOKEN": cache.auth_secret_arn}
 
 
 BUILDERS = {"mvp": build_mvp, "scaled": build_scaled}
+
+
+def immutable_values(settings: StackSettings) -> dict[str, str]:
+    return {"dbName": settings.database.name, "dbUsername": settings.database.username,
+            "vpcCidr": settings.network.cidr, "dbEngineVersion": settings.database.engine_version}
 
 
 def main() -> None:
     settings = read_settings()
     monthly_budget_usd(settings.stack)  # a bad budget fails here, before any resource
     provider = tagged_provider("aws", settings.region, settings)
+    # A key the deployed stack cannot change is refused before anything is registered.
+    path = immutable_path(settings.project, settings.stack)
+    check_immutable(immutable_values(settings), deployed_values(path, provider))
     outputs = BUILDERS[settings.tier](settings, provider)
+    # Recorded last, so that a run refused for another reason records nothing.
+    ImmutableSettings("immutable-settings", ImmutableSettingsArgs(path, immutable_values(settings)),
+                      pulumi.ResourceOptions(providers=[provider]))
     pulumi.export("tier", settings.tier)
     pulumi.export("region", settings.region)
     for name, value in outputs.items():

@@ -68,7 +68,8 @@ SETTINGS: tuple[Setting, ...] = (
             "'scaled' (multi-AZ VPC, ALB, ECS Fargate, RDS Multi-AZ, Redis failover, WAF).",
             one_of(*TIERS)),
     Setting("vpcCidr", "string", "10.0.0.0/16",
-            "IPv4 range of the VPC (/16 to /22); each subnet gets 1/32 of it.", vpc_cidr),
+            "IPv4 range of the VPC (/16 to /22); each subnet gets 1/32 of it. Immutable once "
+            "deployed.", vpc_cidr),
     Setting("azCount", "integer", 2,
             "Availability zones the VPC spans (2 or more: RDS and ALB need two).", in_range(2, 6)),
     Setting("serverInstanceType", "string", "t3.micro",
@@ -87,7 +88,8 @@ SETTINGS: tuple[Setting, ...] = (
             "RDS PostgreSQL instance class (dev db.t3.micro, staging db.t3.small, prod db.t3.large).",
             instance_type("db.", RDS_POSTGRES_CLASSES)),
     Setting("dbEngineVersion", "string", "16",
-            "PostgreSQL engine version (major, or major.minor).", postgres_version),
+            "PostgreSQL engine version (major, or major.minor); a higher major upgrades in place, "
+            "a lower one is refused.", postgres_version),
     Setting("dbAllocatedStorage", "integer", 20,
             "Initial gp3 storage of the database, in GB (dev 20, staging/prod 100).",
             in_range(20, 65536)),
@@ -96,10 +98,11 @@ SETTINGS: tuple[Setting, ...] = (
             in_range(0, 65536)),
     Setting("dbBackupRetentionDays", "integer", 7,
             "Days RDS keeps automated backups (7 to 35; prod 30).", in_range(7, 35)),
-    Setting("dbName", "string", "app", "Name of the application database.", db_name),
+    Setting("dbName", "string", "app", "Name of the application database. Immutable once "
+            "deployed.", db_name),
     Setting("dbUsername", "string", "webstack_admin",
-            "Master user name; its password is generated and kept by RDS in Secrets Manager.",
-            db_username),
+            "Master user name; its password is generated and kept in Secrets Manager (by RDS, or "
+            "with read replicas by the stack). Immutable once deployed.", db_username),
     Setting("dbMultiAz", "boolean", False, "Run the database with a Multi-AZ standby."),
     Setting("cacheNodeType", "string", "cache.t3.micro",
             "ElastiCache node type (dev cache.t3.micro, staging cache.t3.small, prod cache.m6g.large).",
@@ -272,6 +275,11 @@ def _combination_problems(v: Mapping[str, Any]) -> list[str]:
                         f"with {PROJECT}:tier = 'mvp'; allowed: rolling (traffic shifting needs the "
                         "scaled tier's load balancer and ECS service)")
     problems += _slack_problems(v)
+    if v.get("tier") == "mvp" and v.get("dbReadReplicas", 0) > 0:
+        problems.append(f"{PROJECT}:dbReadReplicas = {v['dbReadReplicas']} is not valid with "
+                        f"{PROJECT}:tier = 'mvp'; allowed: 0 (a primary with replicas keeps its "
+                        "password in a secret whose rotation function runs in the scaled tier's "
+                        "private subnets)")
     if v.get("tier") == "scaled" and v.get("natGateways", 0) > v.get("azCount", 6):
         problems.append(f"{PROJECT}:natGateways = {v['natGateways']} is not valid; allowed: at most "
                         f"{PROJECT}:azCount = {v['azCount']} (one NAT gateway per AZ at most)")
@@ -397,6 +405,35 @@ def _build(v: Mapping[str, Any], *, stack: str, region: str) -> StackSettings:
                    if v["slackTeamId"] else None),
             thresholds={**ALARM_THRESHOLDS, **(v["alarmThresholds"] or {})}),
     )
+
+
+# Keys a deployed stack cannot change: what changing them would do instead.
+IMMUTABLE_KEYS = {
+    "dbName": "RDS would replace the database (a new, empty instance)",
+    "dbUsername": "RDS would replace the database (a new, empty instance)",
+    "vpcCidr": "the VPC and everything in it would be replaced, the database and cache included",
+}
+
+
+def check_immutable(current: Mapping[str, str], deployed: Mapping[str, str]) -> None:
+    """Refuses a change to a key the stack was created with, and a major engine downgrade RDS
+    cannot do; `deployed` holds the values recorded at the last `pulumi up` (empty at first)."""
+    problems = [f"{PROJECT}:{key} = {current[key]!r} is not valid; allowed: {deployed[key]!r}, the "
+                f"value this stack was created with ({why} if it changed; to use another value, "
+                "create a new stack and move the data)"
+                for key, why in IMMUTABLE_KEYS.items()
+                if key in deployed and key in current and current[key] != deployed[key]]
+    version, before = current.get("dbEngineVersion"), deployed.get("dbEngineVersion")
+    if version and before and _major(version) < _major(before):
+        problems.append(f"{PROJECT}:dbEngineVersion = {version!r} is not valid; allowed: "
+                        f"{_major(before)} or later (the database runs {before!r}; RDS upgrades "
+                        "major versions but cannot downgrade them)")
+    if problems:
+        raise ConfigError(problems)
+
+
+def _major(version: str) -> int:
+    return int(version.split(".")[0])
 
 
 def check_zone_count(settings: StackSettings, zones: Sequence[str]) -> None:

@@ -1,20 +1,24 @@
 """`python -m preview <stack> [--json] [--set key=value ...] [--policies [--policy-config FILE]]
-[--report-only] [--format markdown] [--cost]`: what `pulumi preview` would create and, with
-`--policies`, what the policy pack says of it. This command sits above both the preview engine and
-the policy runner: it builds the plan, then hands that plan to `policies.offline` and, with
-`--cost`, to the `cost` estimator.
+[--report-only] [--format markdown] [--cost] [--unknowns]`: what `pulumi preview` would create,
+what preflight says AWS would refuse at `pulumi up` and, with `--policies`, what the policy pack
+says of it. `--unknowns` previews as for a brand-new stack: ids, ARNs, DNS names and endpoints are
+not known yet. This command sits above both the preview engine and the policy runner: it builds
+the plan, then hands that plan to `preflight`, to `policies.offline` and, with `--cost`, to the
+`cost` estimator.
 
-Exit codes: 0 previewed (with `--policies`: no mandatory violation); 1 the policy check found a
-mandatory violation; 2 bad input (stack config or files, `--set`, the policy config, the command
-line), told in one message on stderr, never a traceback.
+Exit codes: 0 previewed (with `--policies`: no mandatory violation); 1 preflight found an error or
+the policy check a mandatory violation; 2 bad input (stack config or files, `--set`, the policy
+config, the command line), told in one message on stderr, never a traceback.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
+import preflight
 from config.key_names import full_name
 from config.keys import ConfigError
 from cost import Estimate, UsageError
@@ -51,6 +55,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--cost", action="store_true",
                         help="add the plan's monthly estimate (prices: cost/prices.json, usage: "
                              "cost/usage/<stack>.json)")
+    parser.add_argument("--unknowns", action="store_true",
+                        help="first-run mode: computed outputs (ids, ARNs, names, endpoints) unknown")
     return parser.parse_args(argv)
 
 
@@ -76,34 +82,47 @@ def main(argv: list[str]) -> int:
     policy_config = args.policy_config or (stack_config_file(args.stack) if checked else None)
     return run(args.stack, sets=args.set, policy_config=policy_config, json_output=args.json,
                show_plan=not args.report_only, markdown=args.format == "markdown",
-               with_cost=args.cost)
+               with_cost=args.cost, unknowns=args.unknowns)
 
 
 def run(stack: str, *, sets: Sequence[str] = (), policy_config: Optional[Path] = None,
         json_output: bool = False, show_plan: bool = True, markdown: bool = False,
-        with_cost: bool = False) -> int:
+        with_cost: bool = False, unknowns: bool = False) -> int:
     """Previews `stack` once and, given a policy config, checks that same plan; prints; returns
     the exit code. The policy config is read and checked before the preview, so a bad file
     fails at once."""
     try:
         pack_config = read_pack_config(policy_config) if policy_config else None
-        plan = run_preview(stack, overrides=overrides(sets))
+        plan = run_preview(stack, overrides=overrides(sets), unknowns=unknowns)
         estimate = estimate_plan(plan) if with_cost else None
     except BAD_INPUT as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_CONFIG
     check = PolicyCheck(policy_config, evaluate(plan, pack_config)) if policy_config else None
-    print(render_check(stack, check) if markdown and check
-          else output(plan, check, json_output, show_plan, estimate))
-    return EXIT_POLICY_VIOLATION if check and check.failed else EXIT_OK
+    findings = preflight.check(plan)
+    print(markdown_output(stack, check, findings) if markdown and check
+          else output(plan, check, json_output, show_plan, estimate, findings))
+    failed = (check and check.failed) or preflight.errors(findings)
+    return EXIT_POLICY_VIOLATION if failed else EXIT_OK
+
+
+def markdown_output(stack: str, check: PolicyCheck, findings: Sequence) -> str:
+    """The policy report as Markdown (the PR comment), then preflight's findings, if any, as text."""
+    shown = [render_check(stack, check)]
+    if findings:
+        shown.append("```\n" + preflight.report(findings, stack) + "\n```")
+    return "\n\n".join(shown)
 
 
 def output(plan: Plan, check: Optional[PolicyCheck], json_output: bool, show_plan: bool,
-           estimate: Optional[Estimate] = None) -> str:
+           estimate: Optional[Estimate] = None, findings: Sequence = ()) -> str:
     if json_output:
-        return as_json(plan, policies=check.as_data() if check else None,
-                       cost=estimate.as_data() if estimate else None)
-    parts = ([as_text(plan)] if show_plan else []) + ([check.report()] if check else [])
+        data = json.loads(as_json(plan, policies=check.as_data() if check else None,
+                                  cost=estimate.as_data() if estimate else None))
+        data["preflight"] = [vars(f) for f in findings]
+        return json.dumps(data, indent=2)
+    parts = (([as_text(plan)] if show_plan else []) + [preflight.report(findings, plan.stack)]
+             + ([check.report()] if check else []))
     parts += [cost_report(estimate, f"Monthly cost estimate of '{plan.stack}'")] if estimate else []
     return "\n\n".join(parts)
 

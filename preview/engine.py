@@ -13,8 +13,9 @@ import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.config import set_all_config
-from pulumi.runtime.rpc import (deserialize_properties, is_rpc_secret, serialize_properties,
-                                wrap_rpc_secret)
+from pulumi.output import Unknown
+from pulumi.runtime.rpc import (UNKNOWN, deserialize_properties, is_rpc_secret,
+                                serialize_properties, wrap_rpc_secret)
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -56,7 +57,13 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             delete_before_replace=request.deleteBeforeReplace or None,
             retain_on_delete=bool(request.retainOnDelete),
             additional_secret_outputs=tuple(request.additionalSecretOutputs),
-            id=response.id, outputs=outputs)
+            custom_timeouts=_timeouts(request), id=response.id, outputs=outputs)
+
+
+def _timeouts(request) -> dict[str, str]:
+    timeouts = request.customTimeouts
+    return {kind: getattr(timeouts, kind) for kind in ("create", "update", "delete")
+            if getattr(timeouts, kind)}
 
 
 def _mark_secret_outputs(response, secret_names):
@@ -77,6 +84,10 @@ def _plain(value: Any) -> tuple[Any, bool]:
     """The value with Pulumi's secret wrappers removed, and whether it held a secret."""
     if is_rpc_secret(value):
         return _plain(value["value"])[0], True
+    if isinstance(value, Unknown):
+        # Not known until apply (first-run mode): recorded as the engine's own marker, which
+        # pulumi-policy's proxy also reads as unknown.
+        return UNKNOWN, False
     if isinstance(value, dict):
         pairs = {key: _plain(item) for key, item in value.items()}
         return {k: v for k, (v, _) in pairs.items()}, any(s for _, s in pairs.values())
@@ -157,7 +168,8 @@ def _resolve_outputs(stack_resource) -> tuple[dict, frozenset]:
     values, secrets = {}, set()
     for name, value in stack_resource.outputs.items():
         output = pulumi.Output.from_input(value)
-        values[name] = _sync_await(output.future())
+        known = _sync_await(output.is_known())
+        values[name] = _sync_await(output.future()) if known else UNKNOWN
         if _sync_await(output.is_secret()):
             secrets.add(name)
     return values, frozenset(secrets)
@@ -165,21 +177,26 @@ def _resolve_outputs(stack_resource) -> tuple[dict, frozenset]:
 
 def run_preview(stack: str, project_dir: Path = REPO_ROOT,
                 overrides: Optional[dict[str, str]] = None,
-                registrations: Optional[list[PlannedResource]] = None) -> Plan:
+                registrations: Optional[list[PlannedResource]] = None,
+                unknowns: bool = False,
+                deployed_parameters: Optional[dict[str, str]] = None) -> Plan:
     """Previews `stack` offline. Raises the program's ConfigError unchanged on bad config.
 
     `overrides` ("key" or "namespace:key" → string) replace stack-file values, as
     `pulumi config set` would. `registrations`, if given, collects every registration as it
-    happens, so a caller can see what was registered before a failure.
+    happens, so a caller can see what was registered before a failure. `unknowns` previews as
+    for a brand-new stack: a dry run whose computed outputs are unknown. `deployed_parameters`
+    (SSM name → value) are what an earlier `pulumi up` left in the account.
     """
     config = load_stack_config(stack, project_dir)
     values = {**config.values, **_checked_overrides(overrides or {})}
 
     with _preview_loop():
         _reset_runtime()
-        monitor = RecordingMonitor(WebstackMocks(_region(values)), registrations)
-        pulumi_mocks.set_mocks(monitor.mocks, project=config.project, stack=stack, preview=False,
-                               monitor=monitor)
+        monitor = RecordingMonitor(WebstackMocks(_region(values), unknowns, deployed_parameters),
+                                   registrations)
+        pulumi_mocks.set_mocks(monitor.mocks, project=config.project, stack=stack,
+                               preview=unknowns, monitor=monitor)
         set_all_config(values, list(config.secret_keys))
         root = pulumi_settings.get_root_resource()
 

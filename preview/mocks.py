@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Callable
+from typing import Callable, Mapping, Optional
 
 import pulumi
+
+from config.regions import REGION_ZONES, zone_ids, zone_names
 
 ACCOUNT_ID = "123456789012"
 # CloudFront's managed policies have fixed ids in every account.
@@ -16,8 +18,6 @@ MANAGED_ORIGIN_REQUEST_POLICIES = {
     "Managed-AllViewerExceptHostHeader": "b689b0a8-53d0-40ab-baf2-68738e2966ac",
     "Managed-AllViewer": "216adef6-5c7f-47e4-b989-5492eafa07d3",
 }
-# The regional Elastic Load Balancing accounts that deliver ALB access logs.
-ELB_ACCOUNTS = {"ap-northeast-2": "600734575887", "us-east-1": "127311923021"}
 CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
 ELB_ARN_KINDS = ("aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup")
 ELB_ZONE_IDS = {"ap-northeast-2": "ZWKZPGTI48KDX", "us-east-1": "Z35SXDOTRQ7X7K"}
@@ -45,8 +45,15 @@ ID_PREFIXES = {
 class WebstackMocks(pulumi.runtime.Mocks):
     """Mock engine answers; an invoke it does not know fails loudly, naming its token."""
 
-    def __init__(self, region: str):
+    def __init__(self, region: str, unknowns: bool = False,
+                 parameters: Optional[Mapping[str, str]] = None):
         self.region = region
+        # SSM parameters that exist before this run (name → value): a stack deployed before.
+        self.parameters = dict(parameters or {})
+        # First-run mode: as in the preview of a brand-new stack, the engine answers a new
+        # resource with its inputs only; ids, ARNs, names and endpoints the provider computes
+        # stay unknown (the SDK resolves every output missing from a dry-run answer as unknown).
+        self.unknowns = unknowns
         self.provider_regions: dict[str, str] = {}  # provider id → its region, for ARNs
         self.invokes: dict[str, Callable[[dict], dict]] = {
             "aws:index/getAvailabilityZones:getAvailabilityZones": self._zones,
@@ -58,7 +65,7 @@ class WebstackMocks(pulumi.runtime.Mocks):
             "aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy":
                 self._origin_request_policy,
             "aws:ec2/getManagedPrefixList:getManagedPrefixList": self._prefix_list,
-            "aws:elb/getServiceAccount:getServiceAccount": self._elb_account,
+            "aws:ssm/getParametersByPath:getParametersByPath": self._parameters_by_path,
         }
 
     def call(self, args: pulumi.runtime.MockCallArgs):
@@ -70,6 +77,8 @@ class WebstackMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         if not args.custom and not args.typ.startswith("pulumi:providers:"):
             return f"{args.name}-component", {}
+        if self.unknowns:
+            return "", dict(args.inputs)
         resource_id = self._id(args.typ, args.name)
         state = dict(args.inputs)
         if args.typ == "pulumi:providers:aws":
@@ -82,9 +91,12 @@ class WebstackMocks(pulumi.runtime.Mocks):
     # ---- invokes ----
 
     def _zones(self, _args: dict) -> dict:
-        names = [f"{self.region}{letter}" for letter in "abcd"]
-        return {"id": self.region, "names": names, "state": "available",
-                "zoneIds": [f"apne2-az{i}" for i in range(1, 5)], "groupNames": [self.region]}
+        """The region's real zones (config/regions.py); an unknown region has none, so the
+        program's azCount check refuses it by name."""
+        names, ids = ((zone_names(self.region), zone_ids(self.region))
+                      if self.region in REGION_ZONES else ([], []))
+        return {"id": self.region, "names": names, "state": "available", "zoneIds": ids,
+                "groupNames": [self.region]}
 
     def _caller(self, _args: dict) -> dict:
         return {"accountId": ACCOUNT_ID, "id": ACCOUNT_ID, "userId": "AIDAMOCKUSER",
@@ -120,11 +132,13 @@ class WebstackMocks(pulumi.runtime.Mocks):
                 "addressFamily": "IPv4", "ownerId": "AWS",
                 "arn": f"arn:aws:ec2:{self.region}:aws:prefix-list/pl-22a6434b"}
 
-    def _elb_account(self, args: dict) -> dict:
-        region = args.get("region") or self.region
-        if region not in ELB_ACCOUNTS:
-            raise LookupError(f"no Elastic Load Balancing account known for {region}")
-        return {"id": ELB_ACCOUNTS[region], "arn": f"arn:aws:iam::{ELB_ACCOUNTS[region]}:root"}
+    def _parameters_by_path(self, args: dict) -> dict:
+        path = args["path"].rstrip("/") + "/"
+        found = sorted((n, v) for n, v in self.parameters.items() if n.startswith(path))
+        return {"id": args["path"], "path": args["path"], "names": [n for n, _ in found],
+                "values": [v for _, v in found], "types": ["String"] * len(found),
+                "arns": [f"arn:aws:ssm:{self.region}:{ACCOUNT_ID}:parameter{n}" for n, _ in found],
+                "withDecryption": True}
 
     # ---- resources ----
 
@@ -207,12 +221,21 @@ class WebstackMocks(pulumi.runtime.Mocks):
                 "certificateArn": state.get("certificateArn")},
             "aws:route53/record:Record": lambda: {"fqdn": str(state.get("name", name)).rstrip(".")},
             "aws:ecs/cluster:Cluster": lambda: {"name": state.get("name", name)},
+            "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": lambda: {
+                "outputs": self._application_outputs(state)},
             "aws:ecs/service:Service": lambda: {"name": state.get("name", name)},
             "aws:random/randomPassword:RandomPassword": lambda: {"result": "mock-" + _digits(name, 40)},
             "random:index/randomPassword:RandomPassword": lambda: {"result": "mock-" + _digits(name, 40)},
+            "random:index/randomId:RandomId": lambda: {"hex": _digits(name, 2 * int(state.get("byteLength", 4)))},
         }
         compute = computers.get(typ)
         return compute() if compute else {}
+
+    def _application_outputs(self, state: dict) -> dict:
+        """AWS's Secrets Manager rotation templates output the function they create."""
+        function = state.get("parameters", {}).get("functionName", "rotation")
+        return {"RotationLambdaARN":
+                f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:{function}"}
 
     def _certificate(self, name: str, state: dict) -> dict:
         domain = state["domainName"]

@@ -31,6 +31,9 @@ class PlannedResource:
     id: str = ""
     outputs: Mapping[str, Any] = field(default_factory=dict)  # the mock engine's answer
     secret_inputs: frozenset[str] = frozenset()  # input names whose value is (or holds) a secret
+    # Pulumi's customTimeouts as registered: "create"/"update"/"delete" → e.g. "53m"; empty: the
+    # provider's defaults.
+    custom_timeouts: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def provider_urn(self) -> Optional[str]:

@@ -38,3 +38,35 @@ def staging_plan(plan_of):
 @pytest.fixture(scope="session")
 def prod_plan(plan_of):
     return plan_of("prod")
+
+
+@pytest.fixture(scope="session")
+def plan_in_region():
+    """`plan_in_region(stack, region)`: the stack previewed with another aws:region, once."""
+    plans = {}
+
+    def preview(stack: str, region: str):
+        if (stack, region) not in plans:
+            plans[stack, region] = run_preview(stack, overrides={"aws:region": region})
+        return plans[stack, region]
+
+    return preview
+
+
+@pytest.fixture(scope="session")
+def calgary_staging(plan_in_region):
+    """Staging in ca-west-1: three zones, opened after August 2022 (no ELB log account)."""
+    return plan_in_region("staging", "ca-west-1")
+
+
+@pytest.fixture(scope="session")
+def unknown_plan_of():
+    """`unknown_plan_of(stack)`: the stack's first-run preview (`--unknowns`), made once."""
+    plans = {}
+
+    def preview(stack: str):
+        if stack not in plans:
+            plans[stack] = run_preview(stack, unknowns=True)
+        return plans[stack]
+
+    return preview

@@ -1,4 +1,5 @@
 """Small readers over a Plan, shared by the tests."""
+from components.data.database_credentials import ROTATION_GROUP_SUFFIX
 from preview.plan import Plan, PlannedResource
 
 SG = "aws:ec2/securityGroup:SecurityGroup"
@@ -13,7 +14,10 @@ def named(plan: Plan, type_token: str, name: str) -> PlannedResource:
 
 
 def security_group(plan: Plan, role: str) -> PlannedResource:
-    groups = [g for g in plan.of_type(SG) if g.inputs.get("tags", {}).get("Role") == role]
+    """The component's group of that role (the password rotation function's, which the database
+    admits as a backend too, aside: see `rotation_group`)."""
+    groups = [g for g in plan.of_type(SG) if g.inputs.get("tags", {}).get("Role") == role
+              and g is not rotation_group(plan)]
     assert len(groups) == 1, f"expected one security group with Role={role}, found {len(groups)}"
     return groups[0]
 
@@ -28,3 +32,9 @@ def egress_of(plan: Plan, group: PlannedResource) -> list[PlannedResource]:
 
 def ports(rules: list[PlannedResource]) -> set[tuple[int, int]]:
     return {(r.inputs["fromPort"], r.inputs["toPort"]) for r in rules}
+
+
+def rotation_group(plan: Plan):
+    """The security group of the database password's rotation function, or None."""
+    return next((g for g in plan.of_type(SG)
+                 if g.inputs.get("tags", {}).get("Name", "").endswith(ROTATION_GROUP_SUFFIX)), None)

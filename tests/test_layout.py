@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("components", "config", "policies", "preview", "ops", "cost")
+PACKAGES = ("components", "config", "policies", "preview", "ops", "cost", "preflight")
 LAYERS = ("network", "edge", "app", "data", "observability")
 
 
@@ -108,6 +108,13 @@ def test_the_cost_estimator_imports_nothing_of_the_program(module):
 def test_components_never_parse_config(module):
     assert not {m for m in GRAPH[module] if m.startswith(("config.keys", "config.rules", "preview"))}
     assert "pulumi.Config(" not in project_modules()[module].read_text()
+
+
+def test_preflight_reads_plans_not_the_program():
+    """Preflight checks what the program registers; importing a component would let it check
+    the program against itself."""
+    for module in (m for m in GRAPH if m.startswith("preflight")):
+        assert not {m for m in GRAPH[module] if m.startswith(("components", "policies"))}, module
 
 
 def test_every_component_module_lives_in_a_layer_folder():

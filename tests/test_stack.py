@@ -34,20 +34,25 @@ DEV_RESOURCES = {
     "aws:elasticache/subnetGroup:SubnetGroup": 1,
     "aws:elasticache/replicationGroup:ReplicationGroup": 1,
     "aws:secretsmanager/secret:Secret": 1, "aws:secretsmanager/secretVersion:SecretVersion": 1,
-    "aws:ssm/parameter:Parameter": 5,
+    "aws:ssm/parameter:Parameter": 5 + 4,  # the backend's endpoints; the immutable settings
     "aws:backup/vault:Vault": 1, "aws:backup/plan:Plan": 1, "aws:backup/selection:Selection": 1,
     "aws:dynamodb/table:Table": 1,
+    # The final snapshots' name suffixes (database, cache).
+    "random:index/randomId:RandomId": 2,
     # Monitoring: an alarm topic in the region and in us-east-1 (each with its key), the dashboard;
     # alarms: the backend's 2, PostgreSQL's 4, Redis's 3, CloudFront's 1.
-    "aws:sns/topic:Topic": 2, "aws:cloudwatch/dashboard:Dashboard": 1,
+    "aws:sns/topic:Topic": 2, "aws:sns/topicPolicy:TopicPolicy": 1,
+    "aws:backup/vaultNotifications:VaultNotifications": 1,  # failed backups reach the topic
+    "aws:cloudwatch/dashboard:Dashboard": 1,
     "aws:cloudwatch/metricAlarm:MetricAlarm": 10,
     # Real spend: the AWS Budgets budget and the topic policy that lets it publish.
-    "aws:budgets/budget:Budget": 1, "aws:sns/topicPolicy:TopicPolicy": 1,
+    "aws:budgets/budget:Budget": 1,
 }
 # staging: 2 AZs, 1 NAT gateway, no read replica, the example domain.
 STAGING_RESOURCES = {
     "pulumi:providers:aws": 2,  # the stack's region, and us-east-1 for CloudFront's WAF and cert
     "random:index/randomPassword:RandomPassword": 2,
+    "random:index/randomId:RandomId": 2,  # the final snapshots' name suffixes
     "aws:ec2/vpc:Vpc": 1, "aws:ec2/subnet:Subnet": 6, "aws:ec2/internetGateway:InternetGateway": 1,
     "aws:ec2/eip:Eip": 1, "aws:ec2/natGateway:NatGateway": 1,
     "aws:ec2/routeTable:RouteTable": 4, "aws:ec2/route:Route": 3,
@@ -67,14 +72,17 @@ STAGING_RESOURCES = {
     "aws:route53/record:Record": 5,
     "aws:lb/loadBalancer:LoadBalancer": 1,
     "aws:lb/targetGroup:TargetGroup": 2,  # blue/green and canary shift between two groups
-    "aws:lb/listener:Listener": 2, "aws:lb/listenerRule:ListenerRule": 1,
+    # HTTPS only: the group admits CloudFront on 443 alone, so no :80 redirect listener.
+    "aws:lb/listener:Listener": 1, "aws:lb/listenerRule:ListenerRule": 1,
     "aws:ecr/repository:Repository": 1, "aws:ecr/lifecyclePolicy:LifecyclePolicy": 1,
     "aws:ecs/cluster:Cluster": 1, "aws:ecs/taskDefinition:TaskDefinition": 1,
     "aws:ecs/service:Service": 1,
     "aws:appautoscaling/target:Target": 1, "aws:appautoscaling/policy:Policy": 1,
-    "aws:cloudwatch/logGroup:LogGroup": 4, "aws:kms/key:Key": 4, "aws:kms/alias:Alias": 3,
-    # flow logs, task execution, task, ECS infrastructure (traffic shifting), AWS Backup
-    "aws:iam/role:Role": 5, "aws:iam/rolePolicy:RolePolicy": 2,
+    # + Container Insights' performance log group
+    "aws:cloudwatch/logGroup:LogGroup": 5, "aws:kms/key:Key": 4, "aws:kms/alias:Alias": 3,
+    # flow logs, task execution, task, ECS infrastructure (traffic shifting), AWS Backup; the
+    # task role reads the rotated database secret
+    "aws:iam/role:Role": 5, "aws:iam/rolePolicy:RolePolicy": 3,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 4,
     "aws:rds/subnetGroup:SubnetGroup": 1, "aws:rds/parameterGroup:ParameterGroup": 1,
     "aws:rds/instance:Instance": 1,
@@ -83,10 +91,13 @@ STAGING_RESOURCES = {
     "aws:secretsmanager/secret:Secret": 1, "aws:secretsmanager/secretVersion:SecretVersion": 1,
     "aws:backup/vault:Vault": 1, "aws:backup/plan:Plan": 1, "aws:backup/selection:Selection": 1,
     "aws:dynamodb/table:Table": 1,
+    "aws:ssm/parameter:Parameter": 4,  # the immutable settings, read back by the next preview
     # alarms: the ALB's 3, ECS's 2, PostgreSQL's 4, 3 for each of the 2 Redis nodes, CloudFront's 1.
-    "aws:sns/topic:Topic": 2, "aws:cloudwatch/dashboard:Dashboard": 1,
+    "aws:sns/topic:Topic": 2, "aws:sns/topicPolicy:TopicPolicy": 1,
+    "aws:backup/vaultNotifications:VaultNotifications": 1,  # failed backups reach the topic
+    "aws:cloudwatch/dashboard:Dashboard": 1,
     "aws:cloudwatch/metricAlarm:MetricAlarm": 16,
-    "aws:budgets/budget:Budget": 1, "aws:sns/topicPolicy:TopicPolicy": 1,
+    "aws:budgets/budget:Budget": 1,
 }
 # prod: the same shape, with 3 AZs, a NAT gateway per AZ and a read replica (+ its 2 log groups).
 PROD_RESOURCES = {
@@ -94,7 +105,15 @@ PROD_RESOURCES = {
     "aws:ec2/subnet:Subnet": 9, "aws:ec2/eip:Eip": 3, "aws:ec2/natGateway:NatGateway": 3,
     "aws:ec2/routeTable:RouteTable": 5, "aws:ec2/route:Route": 4,
     "aws:ec2/routeTableAssociation:RouteTableAssociation": 9,
-    "aws:rds/instance:Instance": 2, "aws:cloudwatch/logGroup:LogGroup": 6,
+    "aws:rds/instance:Instance": 2, "aws:cloudwatch/logGroup:LogGroup": 7,
+    # The primary's generated password, its secret, version and rotation function (AWS's
+    # template through the Serverless Application Repository) with its security group: out to
+    # HTTPS and PostgreSQL, admitted by the database.
+    "random:index/randomPassword:RandomPassword": 3,
+    "aws:secretsmanager/secret:Secret": 2, "aws:secretsmanager/secretVersion:SecretVersion": 2,
+    "aws:secretsmanager/secretRotation:SecretRotation": 1,
+    "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": 1,
+    "aws:ec2/securityGroup:SecurityGroup": 5, INGRESS: 5, EGRESS: 6,
     # + 4 alarms on the replica, + 3 on the third Redis node
     "aws:cloudwatch/metricAlarm:MetricAlarm": 23,
 }
@@ -102,12 +121,14 @@ EXPECTED_RESOURCES = {"dev": DEV_RESOURCES, "staging": STAGING_RESOURCES, "prod"
 
 MONITORING_COMPONENTS = {"webstack:monitoring:Alerts", "webstack:monitoring:Alarms",
                          "webstack:monitoring:Dashboard", "webstack:monitoring:Budget"}
-MVP_COMPONENTS = {"webstack:network:Network", "webstack:assets:AssetsBucket", "webstack:cdn:Cdn",
+MVP_COMPONENTS = {"webstack:data:ImmutableSettings", "webstack:network:Network",
+                  "webstack:assets:AssetsBucket", "webstack:cdn:Cdn",
                   "webstack:server:Server", "webstack:database:Database", "webstack:cache:Cache",
                   "webstack:app:AppConfig", "webstack:logs:LogsKey", "webstack:backup:Backups",
                   "webstack:deployments:DeploymentHistory", *MONITORING_COMPONENTS}
 SCALED_COMPONENTS = {
-    "webstack:network:Network", "webstack:network:FlowLogs", "webstack:logs:LogsKey",
+    "webstack:data:ImmutableSettings", "webstack:network:Network", "webstack:network:FlowLogs",
+    "webstack:logs:LogsKey",
     "webstack:logs:LogsBucket", "webstack:assets:AssetsBucket", "webstack:cdn:Cdn",
     "webstack:waf:Waf", "webstack:certificates:Certificates", "webstack:dns:DnsRecords",
     "webstack:load_balancer:LoadBalancer", "webstack:service:AppFirewall",
@@ -132,7 +153,10 @@ def test_each_stack_creates_exactly_its_platform(plan_of, stack):
 def test_every_resource_belongs_to_a_component(plan_of, stack):
     plan = plan_of(stack)
     components = {r.urn: r.type for r in plan if not r.custom}
-    assert set(components.values()) == (MVP_COMPONENTS if stack == "dev" else SCALED_COMPONENTS)
+    expected = MVP_COMPONENTS if stack == "dev" else SCALED_COMPONENTS
+    # prod's read replica needs the database's own credentials (RDS cannot manage them then).
+    assert set(components.values()) == (
+        expected | {"webstack:database:Credentials"} if stack == "prod" else expected)
     for resource in plan:
         if resource.custom and not resource.type.startswith("pulumi:providers:"):
             assert resource.parent in components, resource.name
@@ -181,7 +205,9 @@ def test_every_security_group_rule_references_a_group_or_range_of_the_plan(plan_
 def test_every_security_group_has_a_role(plan_of, stack):
     roles = Counter(g.inputs["tags"]["Role"] for g in plan_of(stack).of_type(SG))
     expected = {"backend": 1, "database": 1, "cache": 1}
-    assert roles == (expected if stack == "dev" else {**expected, "edge": 1})
+    expected = expected if stack == "dev" else {**expected, "edge": 1}
+    # prod's password rotation function reaches the database as a backend does.
+    assert roles == ({**expected, "backend": 2} if stack == "prod" else expected)
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -196,7 +222,7 @@ def test_scaled_outputs_name_the_site_api_and_reader(plan_of, stack):
     outputs = plan_of(stack).outputs
     site = "https://example.com" if stack == "prod" else "https://staging.example.com"
     assert outputs["siteUrl"] == site
-    assert outputs["apiUrl"] == site + "/api"
+    assert outputs["apiUrl"] == site + "/api/"
     assert outputs["clusterName"] == f"webstack-{stack}-cluster"
     assert outputs["serviceName"] == f"webstack-{stack}-app"
     assert outputs["webAclArn"].startswith("arn:aws:wafv2:us-east-1:")

@@ -81,8 +81,14 @@ class Server(pulumi.ComponentResource):
             user_data=self.log_group.name.apply(lambda group: render_boot_script(
                 region=args.region, parameter_path=args.parameter_path, log_group=group,
                 app_image=settings.app_image, app_port=settings.app_port)),
+            # EC2 runs user data at launch only; a changed script (appImage, appPort) would merely
+            # stop and start the old instance without running it (EC2 User Guide, "Work with
+            # instance user data", Considerations), so it replaces the instance.
+            user_data_replace_on_change=True,
             tags={"Name": f"{args.name_prefix}-backend"},
-            opts=child)
+            # The AMI lookup follows every Amazon Linux release; the instance keeps the image it
+            # was made from until it is replaced for another reason (dnf updates it in place).
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["ami"]))
         self.elastic_ip = aws.ec2.Eip(f"{name}-eip", domain="vpc", instance=self.instance.id,
                                       tags={"Name": f"{args.name_prefix}-backend"}, opts=child)
 

@@ -1,6 +1,7 @@
 """The app on ECS Fargate: cluster, task definition, service behind the ALB, and CPU auto scaling."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Sequence
 
@@ -20,6 +21,15 @@ LOAD_BALANCER_INFRASTRUCTURE_POLICY = (
     "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers")
 SCALING_COOLDOWN_SECONDS = 60
 HEALTH_CHECK_GRACE_SECONDS = 60
+# With wait_for_steady_state the provider waits for the whole rollout, but only as long as its
+# create/update timeouts: 20 minutes by default (the figure issue 9 reports for
+# registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecs_service#timeouts, whose
+# text was not readable here). The wait is derived from the rollout settings instead:
+# starting the new tasks (pull, 60 s grace, two 15 s health checks, 30 s deregistration) is
+# allowed TASK_START_MINUTES, and the whole is given ROLLOUT_MARGIN on top.
+PROVIDER_DEFAULT_TIMEOUT_MINUTES = 20
+TASK_START_MINUTES = 10
+ROLLOUT_MARGIN = 1.5
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,8 @@ class ServiceArgs:
     # Environment variable → Secrets Manager reference (ARN, optionally ":json-key::").
     secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     secret_arns: Sequence[pulumi.Input[str]] = ()  # the secrets the tasks may read at start
+    # Secrets the app itself reads while it runs (rotated ones), through the task role.
+    runtime_secret_arns: Sequence[pulumi.Input[str]] = ()
     rollout: Optional[RolloutSettings] = None  # None: rolling
     # Alarms that, firing during a deployment, make ECS roll it back.
     deployment_alarm_names: Sequence[pulumi.Input[str]] = ()
@@ -47,10 +59,15 @@ class Service(pulumi.ComponentResource):
         super().__init__("webstack:service:Service", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         settings = args.settings
+        cluster_name = f"{args.name_prefix}-cluster"
+        # Container Insights would create this group itself, unencrypted and kept forever.
+        insights_logs = encrypted_log_group(
+            f"{name}-insights-logs", container_insights_log_group(cluster_name),
+            args.log_retention_days, args.logs_key_arn, parent=self)
         self.cluster = aws.ecs.Cluster(
-            f"{name}-cluster", name=f"{args.name_prefix}-cluster",
+            f"{name}-cluster", name=cluster_name,
             settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
-            opts=child)
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[insights_logs]))
         self.log_group = encrypted_log_group(
             f"{name}-logs", log_group_path(args.name_prefix, "app"), args.log_retention_days,
             args.logs_key_arn, parent=self)
@@ -61,7 +78,7 @@ class Service(pulumi.ComponentResource):
             runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
                 operating_system_family="LINUX", cpu_architecture="X86_64"),
             execution_role_arn=self._execution_role(name, args).arn,
-            task_role_arn=service_role(f"{name}-task-role", ECS_TASKS, self).arn,
+            task_role_arn=self._task_role(name, args).arn,
             container_definitions=container_definitions(args, self.log_group.name),
             opts=child)
         self.service = aws.ecs.Service(
@@ -90,7 +107,8 @@ class Service(pulumi.ComponentResource):
             # the deployment's real outcome; a rolled-back deployment fails the update.
             wait_for_steady_state=True,
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignored_by_pulumi(args.rollout),
-                                        depends_on=[args.load_balancer.forward_rule]))
+                                        depends_on=[args.load_balancer.forward_rule],
+                                        custom_timeouts=rollout_timeouts(args.rollout)))
         self._scale_on_cpu(name, settings)
 
         self.cluster_name = self.cluster.name
@@ -122,6 +140,14 @@ class Service(pulumi.ComponentResource):
                                   args.secret_arns, parent=self)
         return role
 
+    def _task_role(self, name: str, args: ServiceArgs) -> aws.iam.Role:
+        """What the app may do itself: read the rotated secrets it connects with."""
+        role = service_role(f"{name}-task-role", ECS_TASKS, self)
+        if args.runtime_secret_arns:
+            allow_reading_secrets(f"{name}-task-reads-secrets", role.id, "ReadRotatedSecrets",
+                                  args.runtime_secret_arns, parent=self)
+        return role
+
     def _scale_on_cpu(self, name: str, settings: ServiceSettings) -> None:
         child = pulumi.ResourceOptions(parent=self)
         target = aws.appautoscaling.Target(
@@ -140,6 +166,32 @@ class Service(pulumi.ComponentResource):
                 scale_in_cooldown=SCALING_COOLDOWN_SECONDS,
                 scale_out_cooldown=SCALING_COOLDOWN_SECONDS),
             opts=child)
+
+
+def container_insights_log_group(cluster_name: str) -> str:
+    """Where Container Insights writes a cluster's performance events (CloudWatch User Guide,
+    "Container Insights performance log events for Amazon ECS")."""
+    return f"/aws/ecs/containerinsights/{cluster_name}/performance"
+
+
+def rollout_minutes(rollout: Optional[RolloutSettings]) -> int:
+    """How long a deployment may take when it goes well: tasks start, traffic moves, the old
+    revision bakes."""
+    if rollout is None or not rollout.shifts_traffic:
+        return TASK_START_MINUTES
+    shifting = {"blue_green": 0, "canary": rollout.canary_bake_minutes,
+                "linear": math.ceil(100 / rollout.linear_step_percent) * rollout.linear_bake_minutes}
+    return TASK_START_MINUTES + shifting[rollout.strategy] + rollout.bake_minutes
+
+
+def rollout_timeout_minutes(rollout: Optional[RolloutSettings]) -> int:
+    return max(PROVIDER_DEFAULT_TIMEOUT_MINUTES, math.ceil(rollout_minutes(rollout) * ROLLOUT_MARGIN))
+
+
+def rollout_timeouts(rollout: Optional[RolloutSettings]) -> pulumi.CustomTimeouts:
+    """`pulumi up` waits out the rollout instead of failing on a timeout while ECS goes on."""
+    wait = f"{rollout_timeout_minutes(rollout)}m"
+    return pulumi.CustomTimeouts(create=wait, update=wait)
 
 
 def ignored_by_pulumi(rollout: Optional[RolloutSettings]) -> list[str]:

@@ -16,6 +16,10 @@ from config.settings import BackupSettings
 DAILY_SCHEDULE = "cron(0 20 * * ? *)"
 START_WINDOW_MINUTES = 60
 COMPLETION_WINDOW_MINUTES = 360
+# Every backup job's end (its State says COMPLETED or FAILED) and failed DR copies; the
+# BACKUP_JOB_FAILED event is deprecated and sends nothing (AWS Backup API reference,
+# PutBackupVaultNotifications, BackupVaultEvents).
+VAULT_EVENTS = ["BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED"]
 BACKUP_POLICY = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
 RESTORE_POLICY = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores"
 
@@ -27,6 +31,8 @@ class BackupArgs:
     resource_arns: Sequence[pulumi.Input[str]]  # RDS instances, EC2 instances (their EBS volumes)
     protect: bool
     dr_provider: Optional[aws.Provider] = None  # the provider of settings.dr_region
+    # The stack region's alert topic; it must let AWS Backup publish (components/observability/alerts.py).
+    alert_topic_arn: Optional[pulumi.Input[str]] = None
 
 
 class Backups(pulumi.ComponentResource):
@@ -44,6 +50,12 @@ class Backups(pulumi.ComponentResource):
             f"{name}-selection", name=f"{args.name_prefix}-data", plan_id=self.plan.id,
             iam_role_arn=self._service_role(name).arn, resources=list(args.resource_arns),
             opts=pulumi.ResourceOptions(parent=self))
+
+        if args.alert_topic_arn is not None:
+            aws.backup.VaultNotifications(
+                f"{name}-notifications", backup_vault_name=self.vault.name,
+                sns_topic_arn=args.alert_topic_arn, backup_vault_events=VAULT_EVENTS,
+                opts=pulumi.ResourceOptions(parent=self))
 
         self.vault_name = self.vault.name
         self.register_outputs({"vaultName": self.vault_name, "planId": self.plan.id})

@@ -8,6 +8,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
+from components.data.final_snapshot import final_snapshot_name
 from components.network.security_groups import allow_from_group, security_group
 from config.settings import CacheSettings
 
@@ -67,7 +68,7 @@ class Cache(pulumi.ComponentResource):
             auth_token=token.result,
             snapshot_retention_limit=settings.snapshot_retention_days,
             snapshot_window=SNAPSHOT_WINDOW, maintenance_window=MAINTENANCE_WINDOW,
-            final_snapshot_identifier=(f"{group_id}-final"
+            final_snapshot_identifier=(final_snapshot_name(f"{name}-final-snapshot", group_id, self)
                                        if settings.snapshot_retention_days else None),
             auto_minor_version_upgrade=True, apply_immediately=False,
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect))

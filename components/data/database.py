@@ -1,4 +1,6 @@
-"""RDS PostgreSQL: encrypted, private, backed up, password kept by RDS in Secrets Manager."""
+"""RDS PostgreSQL: encrypted, private, backed up; the master password in Secrets Manager, kept
+and rotated by RDS, or, with read replicas (which RDS refuses for a password it manages), by the
+stack (components/data/database_credentials.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,6 +9,9 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
+from components.data.final_snapshot import final_snapshot_name
+from components.data.database_credentials import (CredentialsArgs, DatabaseCredentials,
+                                                  generated_password)
 from components.network.security_groups import allow_from_group, security_group
 from components.observability.logs_key import encrypted_log_group
 from config.settings import DatabaseSettings
@@ -32,6 +37,10 @@ class DatabaseArgs:
     log_retention_days: int
     logs_key_arn: pulumi.Input[str]
     protect: bool
+    region: str = ""
+    # Private subnets with a route out, where the password's rotation function runs; needed
+    # with read replicas only.
+    rotation_subnet_ids: Sequence[pulumi.Input[str]] = ()
 
 
 def parameter_family(engine_version: str) -> str:
@@ -62,6 +71,11 @@ class Database(pulumi.ComponentResource):
                                                     value=str(SLOW_QUERY_MS)),
             ], opts=child)
         log_groups = self._log_groups(name, identifier, args)
+        # RDS User Guide, "Limitations for Secrets Manager integration": no read replica of a
+        # source whose master password RDS manages.
+        rds_keeps_password = settings.read_replicas == 0
+        password = (None if rds_keeps_password
+                    else generated_password(f"{name}-master-password", self).result)
         self.instance = aws.rds.Instance(
             f"{name}-instance",
             identifier=identifier,
@@ -71,7 +85,8 @@ class Database(pulumi.ComponentResource):
             max_allocated_storage=settings.max_allocated_storage or None,
             storage_type="gp3", storage_encrypted=True,
             db_name=settings.name, username=settings.username,
-            manage_master_user_password=True,
+            manage_master_user_password=True if rds_keeps_password else None,
+            password=password,
             iam_database_authentication_enabled=True,
             multi_az=settings.multi_az,
             db_subnet_group_name=subnet_group.name,
@@ -81,12 +96,19 @@ class Database(pulumi.ComponentResource):
             backup_retention_period=settings.backup_retention_days,
             backup_window=BACKUP_WINDOW, maintenance_window=MAINTENANCE_WINDOW,
             copy_tags_to_snapshot=True, auto_minor_version_upgrade=True,
+            # A new major dbEngineVersion (with its parameter group family) is refused without
+            # it (RDS ModifyDBInstance, AllowMajorVersionUpgrade); in-region replicas follow.
+            allow_major_version_upgrade=True,
             enabled_cloudwatch_logs_exports=LOG_EXPORTS,
             performance_insights_enabled=True,
             performance_insights_retention_period=PERFORMANCE_INSIGHTS_DAYS,
             deletion_protection=args.protect,
-            skip_final_snapshot=False, final_snapshot_identifier=f"{identifier}-final",
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=log_groups))
+            skip_final_snapshot=False,
+            final_snapshot_identifier=final_snapshot_name(f"{name}-final-snapshot", identifier, self),
+            opts=pulumi.ResourceOptions(
+                parent=self, protect=args.protect, depends_on=log_groups,
+                # Once created, the rotation function owns the password.
+                ignore_changes=None if rds_keeps_password else ["password"]))
         self.replicas = [self._replica(f"{name}-replica-{number}",
                                        f"{identifier}-replica-{number}", args, parameters)
                          for number in range(1, settings.read_replicas + 1)]
@@ -94,8 +116,15 @@ class Database(pulumi.ComponentResource):
         self.endpoint = self.instance.address
         self.reader_endpoint = self.replicas[0].address if self.replicas else self.endpoint
         self.port = self.instance.port
-        self.master_secret_arn = self.instance.master_user_secrets.apply(
-            lambda secrets: secrets[0]["secret_arn"] if secrets else None)
+        self.master_secret_arn = (
+            self.instance.master_user_secrets.apply(
+                lambda secrets: secrets[0]["secret_arn"] if secrets else None)
+            if rds_keeps_password else
+            DatabaseCredentials(f"{name}-credentials", CredentialsArgs(
+                args.name_prefix, settings.username, settings.name, POSTGRES_PORT, args.region,
+                args.vpc_id, args.rotation_subnet_ids, self.security_group),
+                password, self.instance.address,
+                pulumi.ResourceOptions(parent=self)).secret_arn)
         self.register_outputs({"endpoint": self.endpoint, "readerEndpoint": self.reader_endpoint,
                                "securityGroupId": self.security_group.id})
 

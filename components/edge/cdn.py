@@ -95,7 +95,9 @@ class Cdn(pulumi.ComponentResource):
         return aws.cloudfront.DistributionOrderedCacheBehaviorArgs(
             path_pattern=API_PATH, target_origin_id=API_ORIGIN_ID,
             viewer_protocol_policy="redirect-to-https",
-            allowed_methods=ALL_METHODS, cached_methods=["GET", "HEAD"], compress=True,
+            # CloudFront compresses only through a cache policy with Gzip/Brotli on, which
+            # CachingDisabled is not (CloudFront Developer Guide, "Serve compressed files").
+            allowed_methods=ALL_METHODS, cached_methods=["GET", "HEAD"], compress=False,
             cache_policy_id=aws.cloudfront.get_cache_policy_output(
                 name=CACHING_DISABLED, opts=lookup).id,
             origin_request_policy_id=aws.cloudfront.get_origin_request_policy_output(

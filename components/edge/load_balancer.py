@@ -64,9 +64,10 @@ class LoadBalancer(pulumi.ComponentResource):
         self.target_groups = [group for group in (self.target_group, self.alternate_target_group)
                               if group is not None]
         self.listener = self._origin_listener(name, args)
+        # One listener only: the group admits CloudFront on the origin port alone (a second
+        # prefix-list rule would not fit the quota), so an HTTP redirect next to HTTPS would be
+        # unreachable.
         self.forward_rule = self._forward_from_cloudfront(name)
-        if self.https:
-            self._redirect_http_to_https(name)
 
         self.dns_name = self.alb.dns_name
         self.register_outputs({"dnsName": self.dns_name, "securityGroupId": self.security_group.id})
@@ -106,7 +107,7 @@ class LoadBalancer(pulumi.ComponentResource):
 
     def _firewall(self, name: str, args: LoadBalancerArgs) -> aws.ec2.SecurityGroup:
         group = security_group(f"{args.name_prefix}-alb", vpc_id=args.vpc_id, role="edge",
-                               description="ALB: CloudFront's origin-facing addresses only",
+                               description="ALB: CloudFront origin-facing addresses only",
                                parent=self)
         cloudfront = aws.ec2.get_managed_prefix_list_output(
             name=CLOUDFRONT_ORIGIN_FACING, opts=pulumi.InvokeOutputOptions(parent=self))
@@ -120,7 +121,7 @@ class LoadBalancer(pulumi.ComponentResource):
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-to-tasks", security_group_id=group.id, cidr_ipv4=args.vpc_cidr,
             ip_protocol="tcp", from_port=args.target_port, to_port=args.target_port,
-            description="To the app's tasks in the VPC", opts=pulumi.ResourceOptions(parent=self))
+            description="To the app tasks in the VPC", opts=pulumi.ResourceOptions(parent=self))
         return group
 
     def _origin_listener(self, name: str, args: LoadBalancerArgs) -> aws.lb.Listener:
@@ -134,11 +135,3 @@ class LoadBalancer(pulumi.ComponentResource):
                 fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(
                     content_type="text/plain", message_body="Forbidden", status_code="403"))],
             **tls, opts=pulumi.ResourceOptions(parent=self))
-
-    def _redirect_http_to_https(self, name: str) -> aws.lb.Listener:
-        return aws.lb.Listener(
-            f"{name}-http", load_balancer_arn=self.alb.arn, port=HTTP_PORT, protocol="HTTP",
-            default_actions=[aws.lb.ListenerDefaultActionArgs(
-                type="redirect", redirect=aws.lb.ListenerDefaultActionRedirectArgs(
-                    protocol="HTTPS", port=str(HTTPS_PORT), status_code="HTTP_301"))],
-            opts=pulumi.ResourceOptions(parent=self))

@@ -175,7 +175,8 @@ class Alarms(pulumi.ComponentResource):
                          "API 5XX responses, % of requests (the worst target group)",
                          *worst_error_rate(load_balancer))
         self._math_alarm("alb-p95-response-time", "targetResponseTimeP95Ms",
-                         "API p95 response time (s), the slowest target group",
+                         "API p95 response time in ms (compared in s, the metric's unit), the "
+                         "slowest target group",
                          *slowest_p95(load_balancer),
                          to_metric_unit=lambda ms: ms / 1000)  # the metric is in seconds
 

@@ -39,11 +39,13 @@ class Alerts(pulumi.ComponentResource):
         self._args = args
         self._account_id = aws.get_caller_identity_output(
             opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        self.topic = self._topic(name, args.region, pulumi.ResourceOptions(parent=self))
+        self.topic = self._topic(name, args.region, pulumi.ResourceOptions(parent=self),
+                                 publishers=STACK_REGION_PUBLISHERS)
         # A stack in us-east-1 has one topic: a second of the same name would be the same topic.
         self.us_east_1_topic = self.topic if args.region == US_EAST_1 else self._topic(
             f"{name}-{US_EAST_1}", US_EAST_1,
-            pulumi.ResourceOptions(parent=self, provider=args.us_east_1))
+            pulumi.ResourceOptions(parent=self, provider=args.us_east_1),
+            publishers=CLOUDWATCH_AND_BUDGETS)
         self.topics = ([self.topic] if self.us_east_1_topic is self.topic
                        else [self.topic, self.us_east_1_topic])
         if args.settings.slack:
@@ -54,19 +56,24 @@ class Alerts(pulumi.ComponentResource):
         self.register_outputs({"topicArn": self.topic_arn,
                                "usEast1TopicArn": self.us_east_1_topic_arn})
 
-    def _topic(self, name: str, region: str, opts: pulumi.ResourceOptions) -> aws.sns.Topic:
+    def _topic(self, name: str, region: str, opts: pulumi.ResourceOptions,
+               publishers: dict[str, str]) -> aws.sns.Topic:
         topic_name = f"{self._args.name_prefix}-alarms"
         topic_arn = pulumi.Output.concat("arn:aws:sns:", region, ":", self._account_id, ":",
                                          topic_name)
         key = aws.kms.Key(
             f"{name}-key", description=f"{self._args.name_prefix} alarm notifications ({region})",
             enable_key_rotation=True, deletion_window_in_days=30,
-            policy=key_policy(self._account_id, topic_arn), opts=opts)
+            policy=key_policy(self._account_id, topic_arn, publishers), opts=opts)
         aws.kms.Alias(f"{name}-key-alias", name=f"alias/{topic_name}",
                       target_key_id=key.key_id, opts=opts)
         topic = aws.sns.Topic(f"{name}-topic", name=topic_name,
                               display_name=f"{self._args.name_prefix} alarms",
                               kms_master_key_id=key.arn, opts=opts)
+        if publishers is STACK_REGION_PUBLISHERS:
+            self.topic_policy = aws.sns.TopicPolicy(
+                f"{name}-topic-policy", arn=topic.arn,
+                policy=topic_policy(self._account_id, topic.arn), opts=opts)
         for address in self._args.settings.alarm_emails:
             # Named by the address, so removing one address leaves the others' subscriptions alone.
             aws.sns.TopicSubscription(f"{name}-email-{address}", topic=topic.arn, protocol="email",
@@ -90,24 +97,59 @@ class Alerts(pulumi.ComponentResource):
             guardrail_policy_arns=[CHATBOT_GUARDRAIL_POLICY], logging_level="ERROR", opts=child)
 
 
-def key_policy(account_id: pulumi.Input[str], topic_arn: pulumi.Input[str]) -> pulumi.Output[str]:
-    """The account administers the key; CloudWatch and AWS Budgets may use it for this account's
-    topic only."""
+# The services that publish to the alert topics, each needing the topic's key (SNS: "Enable
+# compatibility between event sources from AWS services and encrypted topics"): CloudWatch alarms,
+# AWS Budgets (components/observability/budget.py) and, in the stack's region, AWS Backup's vault
+# notifications (Pulumi registry, aws.backup.VaultNotifications example: the topic policy must
+# let backup.amazonaws.com publish).
+CLOUDWATCH_AND_BUDGETS = {"CloudWatchAlarmsPublish": "cloudwatch.amazonaws.com",
+                          "BudgetsPublish": "budgets.amazonaws.com"}
+STACK_REGION_PUBLISHERS = {**CLOUDWATCH_AND_BUDGETS,
+                           "BackupNotificationsPublish": "backup.amazonaws.com"}
+
+
+def key_policy(account_id: pulumi.Input[str], topic_arn: pulumi.Input[str],
+               publishers: dict[str, str]) -> pulumi.Output[str]:
+    """The account administers the key; the publishers may use it for this account's topic only."""
     return pulumi.Output.json_dumps({
         "Version": "2012-10-17",
         "Statement": [
             account_administers_key(account_id),
+            *({"Sid": sid, "Effect": "Allow", "Principal": {"Service": service},
+               "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
+               "Condition": {"StringEquals": {
+                   "aws:SourceAccount": account_id,
+                   "kms:EncryptionContext:aws:sns:topicArn": topic_arn}}}
+              for sid, service in publishers.items()),
+        ],
+    })
+
+
+def topic_policy(account_id: pulumi.Input[str], topic_arn: pulumi.Input[str]) -> pulumi.Output[str]:
+    """The stack region's topic policy, the only one the topic has: the account manages it;
+    CloudWatch alarms, this account's budgets and AWS Backup publish to it. It replaces SNS's
+    default policy, so it restates the account's rights."""
+    return pulumi.Output.json_dumps({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "AccountManages", "Effect": "Allow",
+             "Principal": {"AWS": pulumi.Output.concat("arn:aws:iam::", account_id, ":root")},
+             "Action": ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission",
+                        "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe",
+                        "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
+             "Resource": topic_arn},
             {"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow",
-             "Principal": {"Service": "cloudwatch.amazonaws.com"},
-             "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
-             "Condition": {"StringEquals": {"aws:SourceAccount": account_id,
-                                            "kms:EncryptionContext:aws:sns:topicArn": topic_arn}}},
-            # A service publishing to an encrypted topic needs the key too (SNS: "Enable compatibility
-            # between event sources from AWS services and encrypted topics"); AWS Budgets does.
+             "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": "SNS:Publish",
+             "Resource": topic_arn, "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}},
+            # https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html
             {"Sid": "BudgetsPublish", "Effect": "Allow",
-             "Principal": {"Service": "budgets.amazonaws.com"},
-             "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
-             "Condition": {"StringEquals": {"aws:SourceAccount": account_id,
-                                            "kms:EncryptionContext:aws:sns:topicArn": topic_arn}}},
+             "Principal": {"Service": "budgets.amazonaws.com"}, "Action": "SNS:Publish",
+             "Resource": topic_arn,
+             "Condition": {"StringEquals": {"aws:SourceAccount": account_id},
+                           "ArnLike": {"aws:SourceArn": pulumi.Output.concat(
+                               "arn:aws:budgets::", account_id, ":*")}}},
+            {"Sid": "BackupNotificationsPublish", "Effect": "Allow",
+             "Principal": {"Service": "backup.amazonaws.com"}, "Action": "SNS:Publish",
+             "Resource": topic_arn, "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}},
         ],
     })

@@ -3,13 +3,15 @@ tells the stack's alarm topic at 80 % of the month's forecast and at 100 % of ac
 
 The budget publishes to an SNS topic encrypted with a customer-managed key, so two grants are
 needed: the topic policy lets budgets.amazonaws.com publish (for this account's budgets only), and
-the topic's key lets it encrypt (see `components/observability/alerts.py`, `key_policy`).
+the topic's key lets it encrypt. Both are the alert topic's, made by
+`components/observability/alerts.py` (`topic_policy`, `key_policy`): a topic has one policy, which
+AWS Backup's notifications need too.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -31,6 +33,7 @@ class BudgetArgs:
     stack: str
     limit_usd: float
     topic_arn: pulumi.Input[str]
+    topic_ready: Sequence[pulumi.Resource] = ()  # the topic's policy, which lets budgets publish
 
 
 def budget_name(name_prefix: str) -> str:
@@ -51,44 +54,17 @@ class Budget(pulumi.ComponentResource):
         super().__init__("webstack:monitoring:Budget", name, None, opts)
         if args.limit_usd <= 0:
             raise ValueError(f"budget limit {args.limit_usd!r} is not valid; allowed: a number of USD > 0")
-        child = pulumi.ResourceOptions(parent=self)
-        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        policy = aws.sns.TopicPolicy(f"{name}-topic-policy", arn=args.topic_arn,
-                                     policy=topic_policy(account_id, args.topic_arn), opts=child)
         self.budget = aws.budgets.Budget(
             f"{name}-budget", name=budget_name(args.name_prefix), budget_type="COST", time_unit="MONTHLY",
             limit_amount=f"{args.limit_usd:.2f}", limit_unit="USD",
             cost_filters=[stack_cost_filter(args.stack)],
             notifications=[alert(FORECAST_ALERT_PERCENT, "FORECASTED", args.topic_arn),
                            alert(ACTUAL_ALERT_PERCENT, "ACTUAL", args.topic_arn)],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]))
+            # AWS Budgets checks that it may publish when the budget is made.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.topic_ready)))
         self.register_outputs({"budgetName": self.budget.name})
 
 
 def alert(percent: int, kind: str, topic_arn: pulumi.Input[str]) -> dict:
     return {"comparison_operator": "GREATER_THAN", "threshold": percent, "threshold_type": "PERCENTAGE",
             "notification_type": kind, "subscriber_sns_topic_arns": [topic_arn]}
-
-
-def topic_policy(account_id: pulumi.Input[str], topic_arn: pulumi.Input[str]) -> pulumi.Output[str]:
-    """The alarm topic's policy: the account manages it, CloudWatch alarms and this account's
-    budgets publish to it. It replaces SNS's default policy, so it restates the account's rights."""
-    return pulumi.Output.json_dumps({
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Sid": "AccountManages", "Effect": "Allow",
-             "Principal": {"AWS": pulumi.Output.concat("arn:aws:iam::", account_id, ":root")},
-             "Action": ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission",
-                        "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe",
-                        "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
-             "Resource": topic_arn},
-            {"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow",
-             "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": "SNS:Publish",
-             "Resource": topic_arn, "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}},
-            # https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html
-            {"Sid": "BudgetsPublish", "Effect": "Allow", "Principal": {"Service": "budgets.amazonaws.com"},
-             "Action": "SNS:Publish", "Resource": topic_arn,
-             "Condition": {"StringEquals": {"aws:SourceAccount": account_id},
-                           "ArnLike": {"aws:SourceArn": pulumi.Output.concat("arn:aws:budgets::", account_id, ":*")}}},
-        ],
-    })

@@ -145,3 +145,30 @@ def test_pulumi_leaves_the_target_groups_to_ecs_when_traffic_shifts(plan_of, sta
 
 def test_a_rolling_service_keeps_its_target_group_under_pulumi(rolling_plan):
     assert rolling_plan.one(SERVICE).ignore_changes == ("desiredCount",)
+
+
+# ---- the provider waits out the whole rollout (issue 9, item 3) ----
+
+def minutes(timeout: str) -> int:
+    assert timeout.endswith("m")
+    return int(timeout[:-1])
+
+
+@pytest.mark.parametrize("stack, rollout_minutes", [("prod", 10 + 10 + 15), ("staging", 10 + 15)])
+def test_pulumi_waits_longer_than_the_rollout_with_margin(plan_of, stack, rollout_minutes):
+    """The service waits for steady state; the provider's default 20 minutes is shorter than
+    prod's canary (10 min) and bake (15 min) plus the tasks' start."""
+    timeouts = plan_of(stack).one(SERVICE).custom_timeouts
+    assert set(timeouts) == {"create", "update"}
+    for kind in ("create", "update"):
+        assert minutes(timeouts[kind]) >= rollout_minutes * 1.5
+        assert minutes(timeouts[kind]) > 20
+
+
+def test_linear_timeouts_count_every_step(linear_plan):
+    # (100 / 20 % = 5 steps of 3 minutes, 15 minutes' bake, 10 to start the tasks) × 1.5.
+    assert minutes(linear_plan.one(SERVICE).custom_timeouts["update"]) == 60
+
+
+def test_a_rolling_update_keeps_at_least_the_providers_default(rolling_plan):
+    assert minutes(rolling_plan.one(SERVICE).custom_timeouts["update"]) == 20

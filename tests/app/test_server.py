@@ -93,3 +93,25 @@ def test_graviton_instance_types_get_an_arm64_image():
 def test_app_logs_are_kept_for_the_configured_days(dev_plan):
     group = named(dev_plan, "aws:cloudwatch/logGroup:LogGroup", "backend-app-logs")
     assert (group.inputs["name"], group.inputs["retentionInDays"]) == ("/webstack/dev/backend", 14)
+
+
+def test_the_app_starts_only_once_its_parameters_exist(dev_plan):
+    """Issue 9: the SSM parameters appear 10-20 minutes after the instance; a failing $(...)
+    inside `exec docker run` arguments did not stop the script, so the app got empty endpoints."""
+    script = dev_plan.one(INSTANCE).inputs["userData"]
+    app = script.split("<<'APP'")[1].split("\nAPP\n")[0]
+    wait, run = app.split("exec docker run")
+    assert "until DB_HOST=$(param database/endpoint)" in wait and "sleep" in wait
+    assert "$(" not in run
+
+
+def test_package_installs_are_retried_until_the_elastic_ip_gives_a_route(dev_plan):
+    script = dev_plan.one(INSTANCE).inputs["userData"]
+    assert "retry dnf install -y docker nginx" in script
+
+
+def test_a_new_boot_script_replaces_the_instance_and_a_new_ami_does_not(dev_plan):
+    """User data runs at first boot only; the AMI lookup changes with every AL2023 release."""
+    instance = dev_plan.one(INSTANCE)
+    assert instance.inputs["userDataReplaceOnChange"] is True
+    assert "ami" in instance.ignore_changes

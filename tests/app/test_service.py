@@ -76,18 +76,34 @@ def test_the_container_logs_to_an_encrypted_group_with_the_stacks_retention(plan
 @pytest.mark.parametrize("stack", SCALED)
 def test_credentials_come_from_secrets_manager_not_the_environment(plan_of, stack):
     plan = plan_of(stack)
-    primary = named(plan, "aws:rds/instance:Instance", "database-instance")
-    db_secret = primary.outputs["masterUserSecrets"][0]["secretArn"]
-    redis_secret = plan.one("aws:secretsmanager/secret:Secret").outputs["arn"]
+    redis_secret = named(plan, "aws:secretsmanager/secret:Secret", "cache-auth-secret").outputs["arn"]
     app = container(plan)
-    assert {s["name"]: s["valueFrom"] for s in app["secrets"]} == {
-        "DATABASE_USERNAME": f"{db_secret}:username::",
-        "DATABASE_PASSWORD": f"{db_secret}:password::",
-        "REDIS_AUTH_TOKEN": redis_secret}
+    assert {s["name"]: s["valueFrom"] for s in app["secrets"]} == {"REDIS_AUTH_TOKEN": redis_secret}
     environment = {e["name"] for e in app["environment"]}
     assert not {s["name"] for s in app["secrets"]} & environment
+    assert not {"DATABASE_PASSWORD", "DATABASE_USERNAME"} & environment
     token = named(plan, "random:index/randomPassword:RandomPassword", "cache-auth-token")
     assert token.outputs["result"] not in plan.one(TASK).inputs["containerDefinitions"]
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_app_reads_the_rotated_database_secret_when_it_connects(plan_of, stack):
+    """ECS resolves `secrets` only at task start; the database secret rotates every 7 days, so
+    the app gets its ARN and may read it through the task role (not the execution role)."""
+    plan = plan_of(stack)
+    primary = named(plan, "aws:rds/instance:Instance", "database-instance")
+    db_secret = (primary.outputs["masterUserSecrets"][0]["secretArn"]
+                 if primary.inputs.get("manageMasterUserPassword") else
+                 named(plan, "aws:secretsmanager/secret:Secret",
+                       "database-credentials-secret").outputs["arn"])
+    environment = {e["name"]: e["value"] for e in container(plan)["environment"]}
+    assert environment["DATABASE_SECRET_ARN"] == db_secret
+    task_role = named(plan, "aws:iam/role:Role", "app-task-role")
+    [policy] = [p for p in plan.of_type("aws:iam/rolePolicy:RolePolicy")
+                if p.inputs["role"] == task_role.id]
+    [statement] = json.loads(policy.inputs["policy"])["Statement"]
+    assert (statement["Action"], statement["Resource"]) == ("secretsmanager:GetSecretValue",
+                                                            [db_secret])
 
 
 @pytest.mark.parametrize("stack", SCALED)
@@ -236,3 +252,17 @@ def test_app_tasks_may_reach_out_only_on_https_and_to_the_vpcs_data_stores(plan_
 def test_pulumi_up_waits_for_the_rollout_to_finish(plan_of, stack):
     """So that CI records the deployment's outcome, not its start."""
     assert plan_of(stack).one(SERVICE).inputs["waitForSteadyState"] is True
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_container_insights_log_group_is_owned_encrypted_and_expires(plan_of, stack):
+    """Container Insights writes to /aws/ecs/containerinsights/<cluster>/performance; made by
+    ECS it would be unencrypted and kept forever."""
+    plan = plan_of(stack)
+    cluster = plan.one(CLUSTER)
+    group = named(plan, "aws:cloudwatch/logGroup:LogGroup", "app-insights-logs")
+    assert group.inputs["name"] == (
+        f"/aws/ecs/containerinsights/{cluster.inputs['name']}/performance")
+    assert group.inputs["kmsKeyId"] == named(plan, "aws:kms/key:Key", "logs-key").outputs["arn"]
+    assert group.inputs["retentionInDays"] > 0
+    assert group.urn in cluster.dependencies

@@ -39,7 +39,7 @@ def test_cost_under_json_and_in_text(plan_of):
 def test_a_bad_usage_file_exits_2_with_one_message(plan_of, monkeypatch, tmp_path, capsys):
     (tmp_path / "dev.json").write_text('{"natGb": 3}')
     monkeypatch.setattr(cost.usage, "USAGE_DIR", tmp_path)
-    monkeypatch.setattr(cli, "run_preview", lambda stack, overrides=None: plan_of(stack))
+    monkeypatch.setattr(cli, "run_preview", lambda stack, overrides=None, **_: plan_of(stack))
     assert cli.main(["dev", "--cost"]) == cli.EXIT_BAD_CONFIG
     err = capsys.readouterr().err
     assert err.startswith("error: Invalid usage assumptions in cost/usage/dev.json") and "natGb" in err

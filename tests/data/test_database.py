@@ -1,6 +1,9 @@
 """RDS PostgreSQL: encrypted, private, backed up, TLS-only, reachable from the backend alone."""
+import re
+
 import pytest
 
+from config.keys import ConfigError
 from preview.engine import run_preview
 from tests.support import ingress_of, security_group
 
@@ -68,7 +71,7 @@ def test_parameter_group_forces_tls(dev_plan):
 def test_a_final_snapshot_is_always_taken(dev_plan):
     db = dev_plan.one(RDS).inputs
     assert db["skipFinalSnapshot"] is False
-    assert db["finalSnapshotIdentifier"] == "webstack-dev-postgres-final"
+    assert re.fullmatch(r"webstack-dev-postgres-final-[0-9a-f]{8}", db["finalSnapshotIdentifier"])
 
 
 @pytest.mark.parametrize("protect", [True, False])
@@ -88,3 +91,11 @@ def test_performance_insights_on_every_postgres_class_at_the_free_retention(inst
 def test_the_endpoint_is_an_output_and_the_secret_is_not(dev_plan):
     assert dev_plan.outputs["databaseEndpoint"].startswith("webstack-dev-postgres.")
     assert not any("secret" in name.lower() for name in dev_plan.outputs)
+
+
+def test_read_replicas_on_the_mvp_are_refused_before_anything_is_registered():
+    """Their primary's password needs a rotation function in private subnets the MVP lacks."""
+    registered = []
+    with pytest.raises(ConfigError, match=r"webstack:dbReadReplicas = 1 .*tier = 'mvp'"):
+        run_preview("dev", overrides={"dbReadReplicas": "1"}, registrations=registered)
+    assert [r for r in registered if r.custom] == []

@@ -1,9 +1,13 @@
 """The scaled tier's data: PostgreSQL Multi-AZ with a read replica in prod, Redis with automatic
 failover across AZs; both encrypted, reachable from the app's tasks only, backed up, protected."""
+import json
+
+import re
+
 import pytest
 
 from preview.engine import run_preview
-from tests.support import ingress_of, named, security_group
+from tests.support import ingress_of, named, rotation_group, security_group
 
 RDS = "aws:rds/instance:Instance"
 REDIS = "aws:elasticache/replicationGroup:ReplicationGroup"
@@ -55,12 +59,62 @@ def test_class_storage_and_backup_retention_follow_the_stack(plan_of, stack, siz
 
 
 @pytest.mark.parametrize("stack", SCALED)
-def test_storage_is_encrypted_private_and_the_password_is_kept_by_rds(plan_of, stack):
+def test_storage_is_encrypted_and_private(plan_of, stack):
     for db in plan_of(stack).of_type(RDS):
         assert db.inputs["storageEncrypted"] is True
         assert db.inputs["publiclyAccessible"] is False
-        assert "password" not in db.inputs
-    assert primary(plan_of(stack)).inputs["manageMasterUserPassword"] is True
+
+
+def test_without_replicas_rds_keeps_the_password(staging_plan):
+    assert not replicas(staging_plan)
+    assert primary(staging_plan).inputs["manageMasterUserPassword"] is True
+    assert all("password" not in db.inputs for db in staging_plan.of_type(RDS))
+
+
+def test_a_primary_with_replicas_does_not_let_rds_manage_its_password(prod_plan):
+    """RDS refuses "Creating read replicas for source instance ... where ManageMasterUserPassword
+    is enabled"; the generated password is a secret input, ignored once rotation owns it."""
+    db = primary(prod_plan)
+    assert replicas(prod_plan)
+    assert not db.inputs.get("manageMasterUserPassword")
+    password = named(prod_plan, "random:index/randomPassword:RandomPassword",
+                     "database-master-password")
+    assert db.inputs["password"] == password.outputs["result"]
+    assert "password" in db.secret_inputs and "password" in db.ignore_changes
+    assert all("password" not in r.inputs for r in replicas(prod_plan))
+
+
+def test_the_generated_password_lives_in_a_rotated_secret_the_stack_owns(prod_plan):
+    secret = named(prod_plan, "aws:secretsmanager/secret:Secret", "database-credentials-secret")
+    version = named(prod_plan, "aws:secretsmanager/secretVersion:SecretVersion",
+                    "database-credentials-secret-value")
+    assert version.inputs["secretId"] == secret.id and "secretString" in version.secret_inputs
+    credentials = json.loads(version.inputs["secretString"])
+    assert credentials == {"engine": "postgres", "host": primary(prod_plan).outputs["address"],
+                           "port": 5432, "username": "webstack_admin", "dbname": "app",
+                           "password": primary(prod_plan).inputs["password"]}
+    assert "secretString" in version.ignore_changes
+    rotation = prod_plan.one("aws:secretsmanager/secretRotation:SecretRotation")
+    function = prod_plan.one(
+        "aws:serverlessrepository/cloudFormationStack:CloudFormationStack")
+    assert rotation.inputs["secretId"] == secret.id
+    assert rotation.inputs["rotationLambdaArn"] == function.outputs["outputs"]["RotationLambdaARN"]
+    assert rotation.inputs["rotationRules"]["automaticallyAfterDays"] == 7
+    assert version.urn in rotation.dependencies  # rotation starts at once, on the first value
+    assert function.inputs["applicationId"].endswith("SecretsManagerRDSPostgreSQLRotationSingleUser")
+
+
+def test_the_rotation_function_runs_in_the_private_subnets_and_reaches_the_database(prod_plan):
+    function = prod_plan.one(
+        "aws:serverlessrepository/cloudFormationStack:CloudFormationStack").inputs["parameters"]
+    subnets = [prod_plan.by_id(i) for i in function["vpcSubnetIds"].split(",")]
+    assert {s.inputs["tags"]["SubnetKind"] for s in subnets} == {"private"}
+    group = rotation_group(prod_plan)
+    assert function["vpcSecurityGroupIds"] == group.id
+    database = security_group(prod_plan, "database")
+    from_rotation = [r for r in ingress_of(prod_plan, database)
+                     if r.inputs["referencedSecurityGroupId"] == group.id]
+    assert [(r.inputs["fromPort"], r.inputs["toPort"]) for r in from_rotation] == [(5432, 5432)]
 
 
 @pytest.mark.parametrize("stack", SCALED)
@@ -93,7 +147,9 @@ def test_the_database_spans_the_isolated_subnets_of_every_zone(plan_of, stack):
 def test_only_the_app_tasks_reach_5432(plan_of, stack):
     plan = plan_of(stack)
     group = security_group(plan, "database")
-    [rule] = ingress_of(plan, group)
+    rotation = rotation_group(plan)
+    [rule] = [r for r in ingress_of(plan, group)
+              if not rotation or r.inputs["referencedSecurityGroupId"] != rotation.id]
     assert rule.inputs["referencedSecurityGroupId"] == security_group(plan, "backend").id
     assert (rule.inputs["fromPort"], rule.inputs["toPort"]) == (5432, 5432)
     assert all(db.inputs["vpcSecurityGroupIds"] == [group.id] for db in plan.of_type(RDS))
@@ -132,7 +188,7 @@ def test_prod_database_has_deletion_protection_pulumi_protect_and_a_final_snapsh
     db = primary(prod_plan)
     assert db.protect is True and db.inputs["deletionProtection"] is True
     assert db.inputs["skipFinalSnapshot"] is False
-    assert db.inputs["finalSnapshotIdentifier"] == "webstack-prod-postgres-final"
+    assert re.fullmatch(r"webstack-prod-postgres-final-[0-9a-f]{8}", db.inputs["finalSnapshotIdentifier"])
 
 
 def test_the_prod_replica_is_protected_too(prod_plan):
@@ -140,12 +196,19 @@ def test_the_prod_replica_is_protected_too(prod_plan):
     assert replica.protect is True and replica.inputs["deletionProtection"] is True
 
 
+def test_final_snapshot_names_change_with_each_stack_instance(prod_plan):
+    """Issue 9: a fixed name made the second teardown fail (the first snapshot still exists);
+    the suffix is a RandomId, made once per stack instance and kept in state."""
+    suffix = named(prod_plan, "random:index/randomId:RandomId", "database-final-snapshot")
+    assert primary(prod_plan).inputs["finalSnapshotIdentifier"].endswith(suffix.outputs["hex"])
+
+
 def test_unprotected_the_database_can_be_deleted_but_still_leaves_a_final_snapshot(unprotected_prod):
     for db in unprotected_prod.of_type(RDS):
         assert db.protect is False and db.inputs["deletionProtection"] is False
     db = primary(unprotected_prod).inputs
-    assert (db["skipFinalSnapshot"], db["finalSnapshotIdentifier"]) == \
-        (False, "webstack-prod-postgres-final")
+    assert db["skipFinalSnapshot"] is False
+    assert re.fullmatch(r"webstack-prod-postgres-final-[0-9a-f]{8}", db["finalSnapshotIdentifier"])
 
 
 # ---- Redis ----
@@ -188,10 +251,12 @@ def test_the_auth_token_is_a_secret_kept_in_secrets_manager(plan_of, stack):
     redis = plan.one(REDIS)
     assert redis.inputs["authToken"] == token.outputs["result"]
     assert "authToken" in redis.secret_inputs
-    version = plan.one("aws:secretsmanager/secretVersion:SecretVersion")
+    version = named(plan, "aws:secretsmanager/secretVersion:SecretVersion",
+                    "cache-auth-secret-value")
     assert version.inputs["secretString"] == token.outputs["result"]
     assert "secretString" in version.secret_inputs
-    assert version.inputs["secretId"] == plan.one("aws:secretsmanager/secret:Secret").id
+    assert version.inputs["secretId"] == named(plan, "aws:secretsmanager/secret:Secret",
+                                               "cache-auth-secret").id
 
 
 @pytest.mark.parametrize("stack", SCALED)
@@ -208,7 +273,7 @@ def test_only_the_app_tasks_reach_6379(plan_of, stack):
 def test_snapshots_are_kept_with_a_final_one(plan_of, stack, days):
     redis = plan_of(stack).one(REDIS).inputs
     assert redis["snapshotRetentionLimit"] == days
-    assert redis["finalSnapshotIdentifier"] == f"webstack-{stack}-redis-final"
+    assert re.fullmatch(f"webstack-{stack}-redis-final-[0-9a-f]{{8}}", redis["finalSnapshotIdentifier"])
 
 
 @pytest.mark.parametrize("stack", SCALED)
@@ -225,4 +290,4 @@ def test_the_prod_cache_is_protected(prod_plan):
 def test_unprotected_the_cache_still_leaves_a_final_snapshot(unprotected_prod):
     redis = unprotected_prod.one(REDIS)
     assert redis.protect is False
-    assert redis.inputs["finalSnapshotIdentifier"] == "webstack-prod-redis-final"
+    assert re.fullmatch(r"webstack-prod-redis-final-[0-9a-f]{8}", redis.inputs["finalSnapshotIdentifier"])

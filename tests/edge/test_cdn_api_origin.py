@@ -1,5 +1,6 @@
 """CloudFront in the scaled tier: the assets by default, the ALB for /api/* uncached and signed
 with the secret origin header, over HTTPS end to end, behind the WAF."""
+import fnmatch
 import json
 
 import pytest
@@ -115,8 +116,20 @@ def test_only_this_distribution_may_read_the_assets(plan_of, stack):
 
 @pytest.mark.parametrize("stack", SCALED)
 def test_the_api_url_is_the_site_url_with_the_api_path(plan_of, stack):
-    outputs = plan_of(stack).outputs
-    assert outputs["apiUrl"] == outputs["siteUrl"] + "/api"
+    """Issue 9: `<siteUrl>/api` did not match the `/api/*` behavior and went to S3 (403)."""
+    plan = plan_of(stack)
+    outputs = plan.outputs
+    assert outputs["apiUrl"] == outputs["siteUrl"] + "/api/"
+    [behavior] = plan.one(DISTRIBUTION).inputs["orderedCacheBehaviors"]
+    path = outputs["apiUrl"].removeprefix(outputs["siteUrl"])
+    assert fnmatch.fnmatchcase(path, behavior["pathPattern"])
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_uncached_api_behavior_does_not_ask_for_compression(plan_of, stack):
+    """CachingDisabled enables no Gzip/Brotli, so `compress` there would do nothing."""
+    [behavior] = plan_of(stack).one(DISTRIBUTION).inputs["orderedCacheBehaviors"]
+    assert behavior["compress"] is False
 
 
 def test_the_mvp_has_no_api_origin(dev_plan):

@@ -2,7 +2,7 @@
 forwarding only requests that carry CloudFront's secret header, over modern TLS."""
 import pytest
 
-from tests.support import egress_of, ingress_of, named, security_group
+from tests.support import egress_of, ingress_of, named, ports, security_group
 
 ALB = "aws:lb/loadBalancer:LoadBalancer"
 LISTENER = "aws:lb/listener:Listener"
@@ -110,15 +110,13 @@ def test_the_header_value_is_a_long_random_secret_kept_out_of_clear_state(plan_o
 
 
 @pytest.mark.parametrize("stack", SCALED)
-def test_the_http_listener_only_redirects_to_https(plan_of, stack):
+def test_every_listener_is_reachable_through_the_albs_security_group(plan_of, stack):
+    """Issue 9: the :80 redirect listener sat behind a group that admits 443 only."""
     plan = plan_of(stack)
-    listener = named(plan, LISTENER, "api-http").inputs
-    assert (listener["port"], listener["protocol"]) == (80, "HTTP")
-    [action] = listener["defaultActions"]
-    assert action == {"type": "redirect",
-                      "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}
-    assert not [r for r in plan.of_type(RULE)
-                if r.inputs["listenerArn"] == named(plan, LISTENER, "api-http").outputs["arn"]]
+    [listener] = plan.of_type(LISTENER)
+    admitted = ports(ingress_of(plan, security_group(plan, "edge")))
+    assert admitted == {(listener.inputs["port"], listener.inputs["port"])}
+    assert (listener.inputs["port"], listener.inputs["protocol"]) == (443, "HTTPS")
 
 
 @pytest.mark.parametrize("stack", SCALED)

@@ -78,8 +78,11 @@ def test_cloudwatch_may_use_each_key_for_this_accounts_topic_only(plan_of, stack
             "kms:EncryptionContext:aws:sns:topicArn": topic.outputs["arn"]}
         account = statements["AccountAdministers"]
         assert account["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
-        # and AWS Budgets, which alerts this topic on real spend (components/observability/budget.py)
-        assert set(statements) == {"CloudWatchAlarmsPublish", "BudgetsPublish", "AccountAdministers"}
+        # and AWS Budgets, which alerts this topic on real spend (components/observability/budget.py);
+        # the stack region's topic also takes AWS Backup's notifications
+        backup = {"BackupNotificationsPublish"} if topic.name == "alerts-topic" else set()
+        assert set(statements) == {"CloudWatchAlarmsPublish", "BudgetsPublish",
+                                   "AccountAdministers", *backup}
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -163,3 +166,21 @@ def test_a_stack_in_us_east_1_has_a_single_alarm_topic_and_key():
     assert len(plan.of_type("aws:sns/topic:Topic")) == 1
     aliases = [a.inputs["name"] for a in plan.of_type("aws:kms/alias:Alias")]
     assert len(aliases) == len(set(aliases))
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_a_failed_backup_notifies_the_alert_topic(plan_of, stack):
+    """Issue 9: a failed AWS Backup job notified nobody. The vault reports every job's end
+    (its State says FAILED) and failed copies to the stack region's topic, whose policy and key
+    let AWS Backup publish for this account only."""
+    plan = plan_of(stack)
+    topic = named(plan, "aws:sns/topic:Topic", "alerts-topic")
+    notifications = plan.one("aws:backup/vaultNotifications:VaultNotifications").inputs
+    assert notifications["snsTopicArn"] == topic.outputs["arn"]
+    assert notifications["backupVaultName"] == plan.one("aws:backup/vault:Vault").outputs["name"]
+    assert set(notifications["backupVaultEvents"]) == {"BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED"}
+    policy = json.loads(plan.one("aws:sns/topicPolicy:TopicPolicy").inputs["policy"])
+    backup = {s["Sid"]: s for s in policy["Statement"]}["BackupNotificationsPublish"]
+    assert (backup["Principal"], backup["Action"]) == ({"Service": "backup.amazonaws.com"},
+                                                       "SNS:Publish")
+    assert backup["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from preview.mocks import ACCOUNT_ID, ELB_ACCOUNTS
+from preview.mocks import ACCOUNT_ID
 from tests.support import named
 
 BUCKET = "aws:s3/bucket:Bucket"
@@ -74,7 +74,8 @@ def test_only_the_regions_elb_account_may_write_and_only_this_accounts_alb_logs(
     plan = plan_of(stack)
     allow = statements(plan)["AllowAlbLogDelivery"]
     assert allow["Effect"] == "Allow"
-    assert allow["Principal"] == {"AWS": f"arn:aws:iam::{ELB_ACCOUNTS['ap-northeast-2']}:root"}
+    # Seoul's ELB account (ELB User Guide, access logs, bucket permissions).
+    assert allow["Principal"] == {"AWS": "arn:aws:iam::600734575887:root"}
     assert allow["Action"] == "s3:PutObject"
     arn = logs_bucket(plan).outputs["arn"]
     assert allow["Resource"] == f"{arn}/alb/AWSLogs/{ACCOUNT_ID}/*"
@@ -115,3 +116,10 @@ def test_the_alb_is_created_after_the_policy_that_lets_it_write(plan_of, stack):
 def test_the_bucket_name_is_an_output(plan_of, stack):
     plan = plan_of(stack)
     assert plan.outputs["logsBucket"] == logs_bucket(plan).outputs["bucket"]
+
+
+def test_a_region_without_an_elb_account_grants_the_log_delivery_service(calgary_staging):
+    """ca-west-1 opened after August 2022: no ELB account, the provider's getServiceAccount
+    would fail there; the service principal is what AWS documents instead."""
+    allow = statements(calgary_staging)["AllowAlbLogDelivery"]
+    assert allow["Principal"] == {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}

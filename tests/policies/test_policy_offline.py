@@ -141,7 +141,7 @@ def test_report_only_previews_checks_and_exits_nonzero_on_mandatory_violations(m
     import preview.__main__ as preview_cli
 
     plans = {"good": Plan("good", []), "bad": Plan("bad", [UNENCRYPTED])}
-    monkeypatch.setattr(preview_cli, "run_preview", lambda stack, overrides: plans[stack])
+    monkeypatch.setattr(preview_cli, "run_preview", lambda stack, overrides, **_: plans[stack])
     defaults = tmp_path / "defaults.json"
     defaults.write_text("{}")
     assert preview_cli.main(["good", "--report-only", "--policy-config", str(defaults)]) == 0

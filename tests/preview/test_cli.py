@@ -111,3 +111,29 @@ def test_a_policy_config_file_replaces_the_stack_s(capsys, tmp_path):
     assert f"Policy check (webstack-guardrails, {admitted}):" in out
     assert "sg-admin-ports-from-admin-cidrs" not in out  # the file admits the admin network,
     assert "[mandatory] ec2-no-public-ip" in out and code == 1  # and leaves dev's `tier: mvp` out
+
+
+# ---- preflight: with every preview ----
+
+def test_preflight_findings_are_printed_and_an_error_exits_1(monkeypatch, capsys):
+    """A plan AWS would refuse (an apostrophe in a group description) fails the preview."""
+    import preview.__main__ as cli
+    from tests.preflight.broken import plan, resource
+
+    broken = plan(resource("aws:ec2/securityGroup:SecurityGroup", "alb",
+                           {"description": "CloudFront's addresses"}))
+    monkeypatch.setattr(cli, "run_preview", lambda stack, overrides=None, **_: broken)
+    assert cli.main(["test"]) == cli.EXIT_POLICY_VIOLATION
+    out = capsys.readouterr().out
+    assert "[error] security_group_texts: alb:" in out and "source: https://" in out
+    assert cli.main(["test", "--json"]) == cli.EXIT_POLICY_VIOLATION
+    [finding] = json.loads(capsys.readouterr().out)["preflight"]
+    assert (finding["rule"], finding["severity"]) == ("security_group_texts", "error")
+
+
+def test_a_clean_plan_says_so(dev_json, dev_plan):
+    import preflight
+    import preview.__main__ as cli
+    text = cli.output(dev_plan, None, False, False, None, preflight.check(dev_plan))
+    assert re.search(r"^Preflight \(dev\): \d+ rules, no findings\.$", text, re.M)
+    assert dev_json["preflight"] == []

@@ -1,0 +1,48 @@
+"""Quotas that one account reaches across its stacks (dev, staging and prod share one by
+default): what a single plan cannot see. Live usage and raised quotas are not known offline."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Sequence
+
+from preflight.model import WARNING, cites, found, region_of
+from preview.plan import Plan
+
+EIP = "aws:ec2/eip:Eip"
+VPC = "aws:ec2/vpc:Vpc"
+ELASTIC_IPS_PER_REGION = 5
+VPCS_PER_REGION = 5
+
+
+def _per_region(plans: Sequence[Plan], type_token: str) -> Counter:
+    counts: Counter = Counter()
+    for plan in plans:
+        for resource in plan.of_type(type_token):
+            counts[region_of(plan, resource)] += 1
+    return counts
+
+
+@cites("https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#using-instance-addressing-limit")
+def elastic_ips_per_region(plans: Sequence[Plan]) -> list:
+    """5 Elastic IPs per region by default: the MVP backend's and one per NAT gateway."""
+    counts = _per_region(plans, EIP)
+    return [found(elastic_ips_per_region, "account",
+                  f"{count} Elastic IPs in {region} across {', '.join(p.stack for p in plans)}; "
+                  f"the default quota is {ELASTIC_IPS_PER_REGION}",
+                  severity=WARNING if count == ELASTIC_IPS_PER_REGION else "error")
+            for region, count in sorted(counts.items(), key=str)
+            if count >= ELASTIC_IPS_PER_REGION]
+
+
+@cites("https://docs.aws.amazon.com/general/latest/gr/vpc-service.html")
+def vpcs_per_region(plans: Sequence[Plan]) -> list:
+    """5 VPCs per region by default (the default VPC counts too)."""
+    counts = _per_region(plans, VPC)
+    return [found(vpcs_per_region, "account",
+                  f"{count} VPCs in {region} plus the default VPC; the default quota is "
+                  f"{VPCS_PER_REGION}")
+            for region, count in sorted(counts.items(), key=str)
+            if count + 1 > VPCS_PER_REGION]
+
+
+ACCOUNT_RULES = [elastic_ips_per_region, vpcs_per_region]
