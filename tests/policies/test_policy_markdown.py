@@ -59,7 +59,7 @@ def test_the_command_prints_the_markdown_report_and_keeps_its_exit_code(monkeypa
     import preview.__main__ as preview_cli
 
     unencrypted = res(aws.RDS_INSTANCE, rds_instance(storageEncrypted=False), name="database")
-    monkeypatch.setattr(preview_cli, "run_preview", lambda stack, overrides: Plan(stack, [unencrypted]))
+    monkeypatch.setattr(preview_cli, "run_preview", lambda stack, overrides, **_: Plan(stack, [unencrypted]))
     config = tmp_path / "qa.json"
     config.write_text("{}")
     assert preview_cli.main(["qa", "--policy-config", str(config), "--format", "markdown"]) == 1
