@@ -94,8 +94,19 @@ def recovery(settings: StackSettings, backed_up: list, alerts: Alerts,
         alert_topic_arn=alerts.topic_arn), opts)
     history = DeploymentHistory("deployments", DeploymentHistoryArgs(
         settings.name_prefix, settings.protect_data), opts)
-    return {"backupVaultName": backups.vault_name,
-            "deploymentHistoryTable": history.table_name}
+    dr_outputs = ({"drRegion": dr_region, "drBackupVaultName": backups.dr_vault_name}
+                  if dr_region else {})
+    return {"backupVaultName": backups.vault_name, "backupRetentionDays": settings.backup.retention_days,
+            "deploymentHistoryTable": history.table_name, **dr_outputs}
+
+
+def operated(settings: StackSettings, cdn: Cdn, database: Database, cache: Cache) -> dict:
+    """The ids `python -m ops` reads from the stack outputs (status, backups check, drills)."""
+    domain = settings.edge.domain
+    return {"databaseInstanceId": database.instance.identifier,
+            "cacheReplicationGroupId": cache.replication_group.id,
+            "cdnDistributionId": cdn.distribution.id,
+            **({"hostedZoneId": domain.hosted_zone_id} if domain else {})}
 
 
 def watched(settings: StackSettings, cdn: Cdn, database: Database, cache: Cache,
@@ -180,6 +191,7 @@ def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
             "databaseEndpoint": database.endpoint, "cacheEndpoint": cache.endpoint,
             # The instance's backups cover its EBS volumes.
             **recovery(settings, [database.instance.arn, server.instance.arn], alerts, opts),
+            **operated(settings, cdn, database, cache),
             **monitoring(settings, watched(settings, cdn, database, cache,
                                            server_instance_id=server.instance.id),
                          alerts, us_east_1, opts)}
@@ -231,6 +243,7 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
             "databaseReaderEndpoint": database.reader_endpoint,
             "cacheEndpoint": cache.endpoint, "webAclArn": waf.arn,
             **recovery(settings, [database.instance.arn], alerts, opts),
+            **operated(settings, cdn, database, cache),
             **monitoring(settings, resources, alerts, us_east_1, opts)}
 
 

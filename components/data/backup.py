@@ -58,6 +58,7 @@ class Backups(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self))
 
         self.vault_name = self.vault.name
+        self.dr_vault_name = copy_vault.name if copy_vault else None
         self.register_outputs({"vaultName": self.vault_name, "planId": self.plan.id})
 
     def _vault(self, name: str, vault_name: str, args: BackupArgs,
