@@ -96,7 +96,9 @@ def recovery(settings: StackSettings, backed_up: list, alerts: Alerts,
         settings.name_prefix, settings.protect_data), opts)
     dr_outputs = ({"drRegion": dr_region, "drBackupVaultName": backups.dr_vault_name}
                   if dr_region else {})
-    return {"backupVaultName": backups.vault_name, "backupRetentionDays": settings.backup.retention_days,
+    return {"backupVaultName": backups.vault_name,
+            # A string, as every output is: `python -m ops backups check` compares it with int().
+            "backupRetentionDays": str(settings.backup.retention_days),
             "deploymentHistoryTable": history.table_name, **dr_outputs}
 
 

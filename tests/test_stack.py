@@ -135,13 +135,14 @@ SCALED_COMPONENTS = {
     "webstack:service:Service", "webstack:registry:Registry", "webstack:database:Database",
     "webstack:cache:Cache", "webstack:backup:Backups", "webstack:deployments:DeploymentHistory",
     *MONITORING_COMPONENTS}
-OPERATIONS_OUTPUTS = {"backupVaultName", "deploymentHistoryTable", "dashboardUrl", "alarmTopicArn"}
+OPERATIONS_OUTPUTS = {"backupVaultName", "backupRetentionDays", "deploymentHistoryTable", "dashboardUrl",
+                      "alarmTopicArn", "databaseInstanceId", "cacheReplicationGroupId", "cdnDistributionId"}
 MVP_OUTPUTS = {"tier", "region", "siteUrl", "assetsBucket", "backendUrl", "backendPublicIp",
                "databaseEndpoint", "cacheEndpoint", *OPERATIONS_OUTPUTS}
 SCALED_OUTPUTS = {"tier", "region", "siteUrl", "apiUrl", "albDnsName", "assetsBucket",
                   "logsBucket", "ecrRepositoryUrl", "clusterName", "serviceName",
                   "databaseEndpoint", "databaseReaderEndpoint", "cacheEndpoint", "webAclArn",
-                  *OPERATIONS_OUTPUTS}
+                  "hostedZoneId", *OPERATIONS_OUTPUTS}
 
 
 @pytest.mark.parametrize("stack", STACKS)

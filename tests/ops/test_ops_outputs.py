@@ -37,4 +37,4 @@ def test_a_stack_with_a_dr_region_exports_it_and_its_vault():
     plan = run_preview("staging", overrides={"drRegion": "ap-northeast-1"})
     assert plan.outputs["drRegion"] == "ap-northeast-1"
     assert plan.outputs["drBackupVaultName"] == "webstack-staging-backups-dr"
-    assert plan.outputs["backupRetentionDays"] == 7
+    assert plan.outputs["backupRetentionDays"] == "7"
