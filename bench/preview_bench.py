@@ -18,6 +18,8 @@ What it measures, each in a fresh subprocess (cwd = repo root, stdout discarded)
 * policies - `python -m preview <stack> --json --policies` for the same stacks: the preview, then
             the policy pack over its plan (exit 0 expected: every stack passes its mandatory
             policies); its time minus the preview's is the policy check's;
+* prod first run and cost - `python -m preview prod --json --policies --unknowns`, and
+            `... --policies --cost`;
 * reject  - `python -m preview dev --set dbInstanceClass=db.x9.large`: time for a wrong config
             value to be rejected (exit code 2 expected).
 
@@ -115,6 +117,10 @@ def measurements(root: Path = REPO_ROOT) -> list[Measurement]:
                for stack in stacks(root)]
     result += [Measurement(f"preview {stack} + policy check", [py, "-m", "preview", stack, "--json", "--policies"])
                for stack in stacks(root)]
+    result.append(Measurement("preview prod, first run (--unknowns) + policy check",
+                              [py, "-m", "preview", "prod", "--json", "--policies", "--unknowns"]))
+    result.append(Measurement("preview prod + policy check + cost",
+                              [py, "-m", "preview", "prod", "--json", "--policies", "--cost"]))
     result.append(Measurement("reject bad config (dev)",
                               [py, "-m", "preview", "dev", "--set", BAD_CONFIG],
                               expected_exit=EXIT_BAD_CONFIG))
