@@ -1,10 +1,12 @@
-"""`python -m preview <stack> [--config-file FILE] [--json] [--set key=value ...] [--policies [--policy-config FILE]]
-[--report-only] [--format markdown] [--cost] [--unknowns]`: what `pulumi preview` would create,
-what preflight says AWS would refuse at `pulumi up` and, with `--policies`, what the policy pack
-says of it. `--unknowns` previews as for a brand-new stack: ids, ARNs, DNS names and endpoints are
-not known yet. This command sits above both the preview engine and the policy runner: it builds
-the plan, then hands that plan to `preflight`, to `policies.offline` and, with `--cost`, to the
-`cost` estimator.
+"""`python -m preview <stack> [--config-file FILE] [--json] [--set key=value ...]
+[--policies [--policy-config FILE]] [--report-only] [--format markdown] [--cost] [--unknowns]`:
+what `pulumi preview` would create, what preflight says AWS would refuse at `pulumi up` and, with
+`--policies`, what the policy pack says of it. `--unknowns` previews as for a brand-new stack:
+ids, ARNs, DNS names and endpoints are not known yet. `--config-file FILE` reads the stack's
+config from FILE instead of Pulumi.<stack>.yaml, as `pulumi preview --config-file` does (e.g.
+examples/greenflow.yaml). This command sits above both the preview engine and the policy runner:
+it builds the plan, then hands that plan to `preflight`, to `policies.offline` and, with `--cost`,
+to the `cost` estimator.
 
 Exit codes: 0 previewed (with `--policies`: no mandatory violation); 1 preflight found an error or
 the policy check a mandatory violation; 2 bad input (stack config or files, `--set`, the policy
