@@ -1,10 +1,12 @@
-"""`python -m preview <stack> [--json] [--set key=value ...] [--policies [--policy-config FILE]]
-[--report-only] [--format markdown] [--cost] [--unknowns]`: what `pulumi preview` would create,
-what preflight says AWS would refuse at `pulumi up` and, with `--policies`, what the policy pack
-says of it. `--unknowns` previews as for a brand-new stack: ids, ARNs, DNS names and endpoints are
-not known yet. This command sits above both the preview engine and the policy runner: it builds
-the plan, then hands that plan to `preflight`, to `policies.offline` and, with `--cost`, to the
-`cost` estimator.
+"""`python -m preview <stack> [--config-file FILE] [--json] [--set key=value ...]
+[--policies [--policy-config FILE]] [--report-only] [--format markdown] [--cost] [--unknowns]`:
+what `pulumi preview` would create, what preflight says AWS would refuse at `pulumi up` and, with
+`--policies`, what the policy pack says of it. `--unknowns` previews as for a brand-new stack:
+ids, ARNs, DNS names and endpoints are not known yet. `--config-file FILE` reads the stack's
+config from FILE instead of Pulumi.<stack>.yaml, as `pulumi preview --config-file` does (e.g.
+examples/greenflow.yaml). This command sits above both the preview engine and the policy runner:
+it builds the plan, then hands that plan to `preflight`, to `policies.offline` and, with `--cost`,
+to the `cost` estimator.
 
 Exit codes: 0 previewed (with `--policies`: no mandatory violation); 1 preflight found an error or
 the policy check a mandatory violation; 2 bad input (stack config or files, `--set`, the policy
@@ -41,6 +43,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m preview", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("stack", nargs="?", default="dev", help="stack name (default: dev)")
+    parser.add_argument("--config-file", type=Path, metavar="FILE",
+                        help="read the stack's config from FILE instead of Pulumi.<stack>.yaml, "
+                             "as `pulumi preview --config-file` (e.g. examples/greenflow.yaml)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a config value, as `pulumi config set` would")
@@ -82,18 +87,20 @@ def main(argv: list[str]) -> int:
     policy_config = args.policy_config or (stack_config_file(args.stack) if checked else None)
     return run(args.stack, sets=args.set, policy_config=policy_config, json_output=args.json,
                show_plan=not args.report_only, markdown=args.format == "markdown",
-               with_cost=args.cost, unknowns=args.unknowns)
+               with_cost=args.cost, unknowns=args.unknowns, config_file=args.config_file)
 
 
 def run(stack: str, *, sets: Sequence[str] = (), policy_config: Optional[Path] = None,
         json_output: bool = False, show_plan: bool = True, markdown: bool = False,
-        with_cost: bool = False, unknowns: bool = False) -> int:
+        with_cost: bool = False, unknowns: bool = False,
+        config_file: Optional[Path] = None) -> int:
     """Previews `stack` once and, given a policy config, checks that same plan; prints; returns
     the exit code. The policy config is read and checked before the preview, so a bad file
     fails at once."""
     try:
         pack_config = read_pack_config(policy_config) if policy_config else None
-        plan = run_preview(stack, overrides=overrides(sets), unknowns=unknowns)
+        plan = run_preview(stack, overrides=overrides(sets), unknowns=unknowns,
+                           config_file=config_file)
         estimate = estimate_plan(plan) if with_cost else None
     except BAD_INPUT as err:
         print(f"error: {err}", file=sys.stderr)

@@ -179,16 +179,18 @@ def run_preview(stack: str, project_dir: Path = REPO_ROOT,
                 overrides: Optional[dict[str, str]] = None,
                 registrations: Optional[list[PlannedResource]] = None,
                 unknowns: bool = False,
-                deployed_parameters: Optional[dict[str, str]] = None) -> Plan:
+                deployed_parameters: Optional[dict[str, str]] = None,
+                config_file: Optional[Path] = None) -> Plan:
     """Previews `stack` offline. Raises the program's ConfigError unchanged on bad config.
 
     `overrides` ("key" or "namespace:key" → string) replace stack-file values, as
     `pulumi config set` would. `registrations`, if given, collects every registration as it
     happens, so a caller can see what was registered before a failure. `unknowns` previews as
     for a brand-new stack: a dry run whose computed outputs are unknown. `deployed_parameters`
-    (SSM name → value) are what an earlier `pulumi up` left in the account.
+    (SSM name → value) are what an earlier `pulumi up` left in the account. `config_file`, as
+    `pulumi preview --config-file`, is read instead of Pulumi.<stack>.yaml.
     """
-    config = load_stack_config(stack, project_dir)
+    config = load_stack_config(stack, project_dir, config_file)
     values = {**config.values, **_checked_overrides(overrides or {})}
 
     with _preview_loop():

@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 import yaml
 
@@ -123,9 +123,13 @@ def _project_values(project_file: dict, project: str) -> tuple[set[str], dict[st
 _STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
-def stack_path(stack: str, project_dir: Path) -> Path:
+def check_stack_name(stack: str) -> None:
     if not _STACK_NAME.match(stack):
         raise StackFileError(f"{stack!r} is not a stack name; allowed: letters, digits, _, . and -")
+
+
+def stack_path(stack: str, project_dir: Path) -> Path:
+    check_stack_name(stack)
     path = project_dir / f"Pulumi.{stack}.yaml"
     if not path.exists():
         known = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
@@ -175,10 +179,17 @@ def _check_stack_value(path: Path, key: Any, value: Any, project: str,
     return full_key
 
 
-def load_stack_config(stack: str, project_dir: Path) -> StackConfig:
+def load_stack_config(stack: str, project_dir: Path,
+                      config_file: Optional[Path] = None) -> StackConfig:
+    """`config_file`, as the CLI's `--config-file`, replaces Pulumi.<stack>.yaml for this run;
+    the stack keeps its name, and the file is checked as a stack file is."""
     project_file = load_project(project_dir)
     project = project_file["name"]
-    path = stack_path(stack, project_dir)
+    if config_file is None:
+        path = stack_path(stack, project_dir)
+    else:
+        check_stack_name(stack)
+        path = config_file
     declared, values = _project_values(project_file, project)
     given: dict[str, Any] = {}
     for key, value in _stack_config(path).items():
