@@ -8,9 +8,10 @@ Run from anywhere (stdlib only; uses the interpreter that runs it, so run it wit
 
 What it measures, each in a fresh subprocess (cwd = repo root, stdout discarded):
 
-* floor   - `python -c "import pulumi, ...; from pulumi_aws.ec2 import Vpc; ..."`: the pulumi runtime
-            modules the preview engine uses, yaml, and every resource class the stacks' plans
-            register (read from one `--json` preview of each stack first). Importing `pulumi_aws`
+* floor   - per stack, `python -c "import pulumi, ...; from pulumi_aws.ec2 import Vpc; ..."`: the
+            pulumi runtime modules the preview engine uses, yaml, and every resource class that
+            stack's plan registers (read from one `--json` preview of it first); each run is
+            compared with its own stack's floor. Importing `pulumi_aws`
             alone loads none of its service modules, so a floor without them would flatter the
             program: this one is what any program building the same resources must import;
 * preview - `python -m preview <stack> --json` for every `Pulumi.<stack>.yaml` at the repo root;
@@ -73,6 +74,7 @@ class Measurement:
     walls: list[float] = field(default_factory=list)
     rss_mib: list[float] = field(default_factory=list)
     failure: Optional[dict] = None  # first run whose exit code was not the expected one
+    floor: Optional[str] = None  # the stack whose floor this run is compared with
 
     @property
     def ok(self) -> bool:
@@ -98,32 +100,35 @@ def class_import(type_token: str) -> Optional[str]:
     return f"from {package}{'' if module == 'index' else '.' + module} import {class_name}"
 
 
-def floor_imports(root: Path = REPO_ROOT) -> list[str]:
-    """Every import statement the floor runs: the runtime, then each registered class once."""
-    types = set()
-    for stack in stacks(root):
-        plan = subprocess.run([sys.executable, "-m", "preview", stack, "--json"], cwd=root,
-                              capture_output=True, text=True, check=True)
-        types.update(r["type"] for r in json.loads(plan.stdout)["resources"])
+def floor_imports(stack: str, root: Path = REPO_ROOT) -> list[str]:
+    """Every import statement the stack's floor runs: the runtime, then each class its plan
+    registers, once."""
+    plan = subprocess.run([sys.executable, "-m", "preview", stack, "--json"], cwd=root,
+                          capture_output=True, text=True, check=True)
+    types = {r["type"] for r in json.loads(plan.stdout)["resources"]}
     classes = sorted({line for line in map(class_import, types) if line})
     return ["import " + ", ".join(RUNTIME_MODULES), *classes]
 
 
 def measurements(root: Path = REPO_ROOT) -> list[Measurement]:
     py = sys.executable
-    floor = "; ".join(floor_imports(root))
-    result = [Measurement("floor (runtime + every resource class the plans use)", [py, "-c", floor])]
-    result += [Measurement(f"preview {stack}", [py, "-m", "preview", stack, "--json"])
+    result = [Measurement(f"floor {stack} (runtime + the classes its plan registers)",
+                          [py, "-c", "; ".join(floor_imports(stack, root))], floor=stack)
+              for stack in stacks(root)]
+    result += [Measurement(f"preview {stack}", [py, "-m", "preview", stack, "--json"], floor=stack)
                for stack in stacks(root)]
-    result += [Measurement(f"preview {stack} + policy check", [py, "-m", "preview", stack, "--json", "--policies"])
+    result += [Measurement(f"preview {stack} + policy check",
+                           [py, "-m", "preview", stack, "--json", "--policies"], floor=stack)
                for stack in stacks(root)]
     result.append(Measurement("preview prod, first run (--unknowns) + policy check",
-                              [py, "-m", "preview", "prod", "--json", "--policies", "--unknowns"]))
+                              [py, "-m", "preview", "prod", "--json", "--policies", "--unknowns"],
+                              floor="prod"))
     result.append(Measurement("preview prod + policy check + cost",
-                              [py, "-m", "preview", "prod", "--json", "--policies", "--cost"]))
+                              [py, "-m", "preview", "prod", "--json", "--policies", "--cost"],
+                              floor="prod"))
     result.append(Measurement("reject bad config (dev)",
                               [py, "-m", "preview", "dev", "--set", BAD_CONFIG],
-                              expected_exit=EXIT_BAD_CONFIG))
+                              expected_exit=EXIT_BAD_CONFIG, floor="dev"))
     return result
 
 
@@ -227,7 +232,8 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     ms = measurements()
     bench(ms, args.runs)
-    summaries = [summary(m, ms[0]) for m in ms]
+    floors = {m.floor: m for m in ms if m.name.startswith("floor ")}
+    summaries = [summary(m, floors[m.floor]) for m in ms]
     facts = machine()
     rows = [row(s) for s in summaries]
     if args.markdown:
