@@ -70,3 +70,11 @@ def unknown_plan_of():
         return plans[stack]
 
     return preview
+
+
+@pytest.fixture(scope="session")
+def api_plan_of(plan_of):
+    """`api_plan_of(stack)`: a scaled stack's plan without its other services (seed 001's `web`),
+    so a test of one service's shape reads the `api` service alone."""
+    from tests.support import one_service
+    return lambda stack: one_service(plan_of(stack), "api")
