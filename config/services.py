@@ -66,7 +66,7 @@ def load_object(raw: Any) -> dict:
     try:
         return _as_object(raw)
     except ServicesError as err:
-        raise ValueError(str(err).split("allowed: ", 1)[-1]) from None
+        raise ValueError(str(err).split("; allowed: ", 1)[-1].split("allowed: ", 1)[-1]) from None
 
 
 def parse_services(raw: Any, flat: Mapping[str, Any]) -> tuple[ServiceSettings, ...]:
@@ -92,9 +92,20 @@ def parse_services(raw: Any, flat: Mapping[str, Any]) -> tuple[ServiceSettings, 
     return tuple(services)
 
 
+def _unique_keys(pairs: list) -> dict:
+    """json.loads keeps the last of two equal keys silently: a service named twice is refused."""
+    names = [key for key, _ in pairs]
+    twice = sorted({key for key in names if names.count(key) > 1})
+    if twice:
+        raise ServicesError([f"{KEY} names a service twice; allowed: each service name once "
+                             f"({', '.join(map(repr, twice))} is given twice; JSON would keep "
+                             "the last silently)"])
+    return dict(pairs)
+
+
 def _as_object(raw: Any) -> dict:
     try:
-        value = json.loads(raw) if isinstance(raw, str) else raw
+        value = json.loads(raw, object_pairs_hook=_unique_keys) if isinstance(raw, str) else raw
     except json.JSONDecodeError:
         raise ServicesError([f"{KEY} is not valid JSON; allowed: an object of services by name, "
                              f"e.g. {EXAMPLE}"]) from None
