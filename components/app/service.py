@@ -1,5 +1,5 @@
 """One service on ECS Fargate: task definition, service (behind its ALB route when it has one),
-its image repository, log group and CPU auto scaling."""
+its log group, roles and CPU auto scaling."""
 from __future__ import annotations
 
 import math
@@ -9,7 +9,7 @@ from typing import Mapping, Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
-from components.app.cluster import Cluster, container_insights_log_group  # noqa: F401 (re-export)
+from components.app.cluster import Cluster
 from components.iam import allow_reading_secrets, service_role
 from components.edge.route import Route
 from components.observability.logs_key import encrypted_log_group, log_group_path

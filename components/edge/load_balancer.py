@@ -20,7 +20,6 @@ CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
 ORIGIN_SECRET_HEADER = "X-Origin-Verify"
 # TLS 1.3 and 1.2 only, forward secrecy ciphers.
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-HEALTH_CHECK_PATH = "/health"
 HTTP_PORT, HTTPS_PORT = 80, 443
 
 

@@ -14,14 +14,21 @@ RULE = "aws:lb/listenerRule:ListenerRule"
 LONG_NAMES = [f"service-name-{n:03d}" for n in range(20)]
 
 
+INTERNAL, WORKER = LONG_NAMES[18], LONG_NAMES[19]
+WEB = LONG_NAMES[:18]
+
+
 @pytest.fixture(scope="module")
-def twenty_services(plan_of):
-    """staging (blue/green: two target groups each) with 20 web services, one at the root, each
-    calling the next."""
+def twenty_services():
+    """staging (blue/green: two target groups each) with 18 web services, one at the root, each
+    calling the next; the last web service calls an internal one, which (like a worker) calls
+    the first."""
     from preview.engine import run_preview
-    services = {name: {"routes": [f"/svc{n:03d}/*"], "dependsOn": [LONG_NAMES[(n + 1) % 20]]}
-                for n, name in enumerate(LONG_NAMES)}
+    services = {name: {"routes": [f"/svc{n:03d}/*"], "dependsOn": [LONG_NAMES[n + 1]]}
+                for n, name in enumerate(WEB)}
     services[LONG_NAMES[0]]["routes"] = ["/*"]
+    services[INTERNAL] = {"kind": "internal", "dependsOn": [LONG_NAMES[0]]}
+    services[WORKER] = {"kind": "worker", "dependsOn": [LONG_NAMES[0]]}
     return run_preview("staging", overrides={"services": json.dumps(services)})
 
 
@@ -32,24 +39,36 @@ def test_twenty_long_named_services_pass_preflight(twenty_services):
 
 def test_every_target_group_name_fits_in_32_characters(twenty_services):
     names = [physical_name(group) for group in twenty_services.of_type(TARGET_GROUP)]
-    assert len(names) == 40
+    assert len(names) == 36
     assert max(len(name) for name in names) == 31  # `service-name-000-tg-alt` + 8 characters
 
 
-def test_twenty_rules_have_distinct_priorities_in_range_with_the_root_last(twenty_services):
+def test_the_web_services_rules_have_distinct_priorities_in_range_with_the_root_last(
+        twenty_services):
     priorities = {rule.name.removesuffix("-from-cloudfront"): rule.inputs["priority"]
                   for rule in twenty_services.of_type(RULE)}
-    assert len(set(priorities.values())) == 20
+    assert sorted(priorities) == WEB and len(set(priorities.values())) == 18
     assert all(1 <= p <= 50_000 for p in priorities.values())
     assert max(priorities, key=priorities.get) == LONG_NAMES[0]  # `/*` is evaluated last
 
 
-def test_each_service_admits_exactly_its_declared_caller(twenty_services):
+def test_each_service_admits_exactly_the_alb_if_routed_and_its_declared_callers(twenty_services):
     admitted = {rule.name for rule in twenty_services.of_type(
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if "-firewall-from-" in rule.name}
-    assert admitted == {f"{LONG_NAMES[(n + 1) % 20]}-firewall-from-{name}"
-                        for n, name in enumerate(LONG_NAMES)} | {
-        f"{name}-firewall-from-alb" for name in LONG_NAMES}
+    callers = {(LONG_NAMES[n + 1], name) for n, name in enumerate(WEB)} | {
+        (LONG_NAMES[0], INTERNAL), (LONG_NAMES[0], WORKER)}
+    assert admitted == {f"{callee}-firewall-from-{caller}" for callee, caller in callers} | {
+        f"{name}-firewall-from-alb" for name in WEB}
+
+
+def test_internal_services_and_workers_roll_outside_the_load_balancer(twenty_services):
+    for name in (INTERNAL, WORKER):
+        service = next(s for s in twenty_services.of_type("aws:ecs/service:Service")
+                       if s.name == f"{name}-service").inputs
+        assert "loadBalancers" not in service and "healthCheckGracePeriodSeconds" not in service
+        assert service["deploymentConfiguration"] == {"strategy": "ROLLING"}
+        assert [alarm.removeprefix(f"webstack-staging-{name}-")
+                for alarm in service["alarms"]["alarmNames"]] == ["ecs-cpu", "ecs-memory"]
 
 
 def own_resources(plan, service: str) -> dict:
