@@ -31,8 +31,9 @@ MAX_SERVICES = 50
 # https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html:
 # 75 cache behaviors per distribution; one is the static assets' behavior.
 MAX_ROUTES = 74
-# Path characters an ALB path-pattern condition accepts (A–Z, a–z, 0–9, _ - . $ / ~ " ' @ : +,
-# &, and the wildcards * and ?), up to 128 of them (ALB User Guide, "Path conditions").
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_PathPatternConditionConfig.html:
+# a path pattern holds up to 128 characters, * and ? as wildcards. The character set below is this
+# program's conservative choice (URL path characters), not a list read from AWS.
 ROUTE = re.compile(r"^/[A-Za-z0-9_\-.$/~\"'@:+&*?]{0,127}$")
 # Where CloudFront keeps serving the assets bucket when a service takes the site's root.
 ASSETS_PATH = "/assets/*"
