@@ -33,11 +33,17 @@ from components.network.flow_logs import FlowLogsArgs
 from components.edge.load_balancer import ORIGIN_SECRET_HEADER, LoadBalancer, LoadBalancerArgs
 from components.observability.logs_bucket import LogsBucket, LogsBucketArgs
 from components.observability.logs_key import LogsKey, LogsKeyArgs
-from components.observability.monitored import LoadBalancerIds, MonitoredResources, ServiceIds
+from components.observability.monitored import (LoadBalancerIds, MonitoredResources, ServiceIds,
+                                                WatchedService)
 from components.network.vpc import Network, NetworkArgs, PrivateSubnetsArgs
+from components.app.cluster import Cluster, ClusterArgs
 from components.app.registry import Registry, RegistryArgs
 from components.app.server import Server, ServerArgs
 from components.app.service import Service, ServiceArgs
+from components.app.service_firewall import ServiceFirewall, ServiceFirewallArgs
+from components.edge.route import Route, RouteArgs
+from config.services import rule_priorities
+from config.settings import ServiceSettings
 from components.edge.waf import Waf, WafArgs
 
 
@@ -218,29 +224,53 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
     assets = AssetsBucket("assets", AssetsArgs(prefix, protect=settings.protect_data), opts)
     certificates = (Certificates("certificates", CertificatesArgs(domain, us_east_1), opts)
                     if domain else None)
+    routed = [service for service in settings.services if service.routed]
     load_balancer = LoadBalancer("api", LoadBalancerArgs(
         prefix, network.vpc_id, settings.network.cidr, network.public_subnet_ids,
-        settings.service.port, certificates.origin_certificate_arn if certificates else None,
-        logs, deletion_protection=settings.protect_data,
-        alternate_target_group=settings.rollout.shifts_traffic), opts)
+        [service.port for service in routed],
+        certificates.origin_certificate_arn if certificates else None,
+        logs, deletion_protection=settings.protect_data), opts)
     waf, cdn = edge(settings, assets, load_balancer, certificates, us_east_1, opts)
 
     app_firewall = AppFirewall("app-firewall", AppFirewallArgs(
-        prefix, network.vpc_id, settings.network.cidr, settings.service.port,
-        load_balancer.security_group.id), opts)
+        prefix, network.vpc_id, settings.network.cidr), opts)
     database, cache = data_stores(settings, network, app_firewall.id, logs_key, opts)
-    registry = Registry("registry", RegistryArgs(prefix), opts)
-    service = app_service(settings, network, app_firewall, load_balancer, database, cache,
-                          logs_key, opts)
+    cluster = Cluster("app", ClusterArgs(prefix, settings.log_retention_days, logs_key.arn), opts)
+    firewalls = service_firewalls(settings, network, load_balancer, opts)
+    priorities = rule_priorities(settings.services)
+    services, repositories, watched_services = {}, {}, []
+    for config in settings.services:
+        route = (Route(config.name, RouteArgs(
+            load_balancer, network.vpc_id, config.port, config.health_check_path, config.routes,
+            priorities[config.name], alternate_target_group=settings.rollout.shifts_traffic),
+            opts) if config.routed else None)
+        repositories[config.name] = Registry(f"{config.name}-registry",
+                                             RegistryArgs(prefix, config.name), opts)
+        service = app_service(settings, config, network, cluster, route,
+                              [app_firewall.id, firewalls[config.name].id], database, cache,
+                              logs_key, opts)
+        services[config.name] = service
+        watched_services.append(WatchedService(
+            config.name, ServiceIds(service.cluster_name, service.service_name),
+            [group.arn_suffix for group in route.target_groups] if route else []))
     resources = watched(settings, cdn, database, cache,
                         load_balancer=LoadBalancerIds(load_balancer.alb.arn_suffix, [
-                            group.arn_suffix for group in load_balancer.target_groups]),
-                        service=ServiceIds(service.cluster_name, service.service_name))
+                            suffix for watched_service in watched_services
+                            for suffix in watched_service.target_group_arn_suffixes]),
+                        services=watched_services)
+    first = settings.service.name
 
     return {"siteUrl": cdn.url, "apiUrl": pulumi.Output.concat(cdn.url, "/api/"),
             "albDnsName": load_balancer.dns_name, "assetsBucket": assets.bucket_name,
-            "logsBucket": logs.bucket_name, "ecrRepositoryUrl": registry.repository_url,
-            "clusterName": service.cluster_name, "serviceName": service.service_name,
+            "logsBucket": logs.bucket_name,
+            "ecrRepositoryUrl": repositories[first].repository_url,
+            "clusterName": services[first].cluster_name,
+            "serviceName": services[first].service_name,
+            # Every service by name: `serviceName` and `ecrRepositoryUrl` are the first one's.
+            "serviceNames": pulumi.Output.json_dumps(
+                {name: service.service_name for name, service in services.items()}),
+            "ecrRepositoryUrls": pulumi.Output.json_dumps(
+                {name: registry.repository_url for name, registry in repositories.items()}),
             "databaseEndpoint": database.endpoint,
             "databaseReaderEndpoint": database.reader_endpoint,
             "cacheEndpoint": cache.endpoint, "webAclArn": waf.arn,
@@ -249,16 +279,32 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
             **monitoring(settings, resources, alerts, us_east_1, opts)}
 
 
+def service_firewalls(settings: StackSettings, network: Network, load_balancer: LoadBalancer,
+                      opts: pulumi.ResourceOptions) -> dict[str, ServiceFirewall]:
+    """Each service's group, admitting the ALB (web services) and exactly its declared callers."""
+    firewalls = {service.name: ServiceFirewall(f"{service.name}-firewall", ServiceFirewallArgs(
+        settings.name_prefix, service.name, network.vpc_id, service.port,
+        load_balancer.security_group.id if service.routed else None), opts)
+        for service in settings.services}
+    for caller in settings.services:
+        for callee in caller.depends_on:
+            firewalls[callee].admit(caller.name, firewalls[caller.name])
+    return firewalls
+
+
 def edge(settings: StackSettings, assets: AssetsBucket, load_balancer: LoadBalancer,
          certificates: Optional[Certificates], us_east_1: aws.Provider,
          opts: pulumi.ResourceOptions) -> tuple[Waf, Cdn]:
-    """CloudFront behind the WAF: assets by default, `/api/*` to the ALB; the domain's records."""
+    """CloudFront behind the WAF: the services' routes to the ALB, the rest (or `/assets/*` when a
+    service takes `/*`) from the assets bucket; the domain's records."""
     prefix, domain = settings.name_prefix, settings.edge.domain
     waf = Waf("waf", WafArgs(prefix, settings.edge.waf_rate_limit, us_east_1), opts)
     cdn = Cdn("cdn", CdnArgs(
         prefix, assets, settings.edge.price_class,
         api=ApiOrigin(domain.api_origin if domain else load_balancer.dns_name,
-                      load_balancer.https, ORIGIN_SECRET_HEADER, load_balancer.origin_secret),
+                      load_balancer.https, ORIGIN_SECRET_HEADER, load_balancer.origin_secret,
+                      paths=[route for service in settings.services
+                             for route in service.routes]),
         web_acl_arn=waf.arn, aliases=[domain.name] if domain else [],
         certificate_arn=certificates.site_certificate_arn if certificates else None), opts)
     if domain:
@@ -267,18 +313,22 @@ def edge(settings: StackSettings, assets: AssetsBucket, load_balancer: LoadBalan
     return waf, cdn
 
 
-def app_service(settings: StackSettings, network: Network, app_firewall: AppFirewall,
-                load_balancer: LoadBalancer, database: Database, cache: Cache,
-                logs_key: LogsKey, opts: pulumi.ResourceOptions) -> Service:
-    """The app on Fargate in the private subnets, wired to its data stores and rollout alarms."""
-    return Service("app", ServiceArgs(
-        settings.name_prefix, settings.service, settings.region, network.vpc_id,
-        network.private_subnet_ids, app_firewall.id, load_balancer, settings.log_retention_days,
-        logs_key.arn, environment=app_environment(settings, database, cache),
+def app_service(settings: StackSettings, config: ServiceSettings, network: Network,
+                cluster: Cluster, route: Optional[Route], security_group_ids: list,
+                database: Database, cache: Cache, logs_key: LogsKey,
+                opts: pulumi.ResourceOptions) -> Service:
+    """One service on Fargate in the private subnets, wired to the data stores and its rollout
+    alarms; a service without a route rolls (traffic shifting needs its target groups)."""
+    return Service(config.name, ServiceArgs(
+        settings.name_prefix, config, settings.region, network.vpc_id,
+        network.private_subnet_ids, security_group_ids, cluster, route,
+        settings.log_retention_days, logs_key.arn,
+        environment=app_environment(settings, database, cache),
         secrets=app_secrets(cache), secret_arns=(cache.auth_secret_arn,),
         runtime_secret_arns=(database.master_secret_arn,),
-        rollout=settings.rollout,
-        deployment_alarm_names=deployment_alarm_names(settings.name_prefix)), opts)
+        rollout=settings.rollout if route else None,
+        deployment_alarm_names=deployment_alarm_names(settings.name_prefix, config.name,
+                                                      config.routed)), opts)
 
 
 def app_environment(settings: StackSettings, database: Database, cache: Cache) -> dict:

@@ -23,6 +23,7 @@ from config.rules import (ALARM_THRESHOLDS, ALARM_TIERS, CLOUDFRONT_PRICE_CLASSE
                           domain_name, email_list, hosted_zone_id, in_range, instance_type,
                           object_of_numbers, one_of, postgres_version, redis_version, slack_id,
                           vpc_cidr)
+from config.services import ServicesError, default_service, load_object, parse_services
 from config.settings import (BackupSettings, CacheSettings, DatabaseSettings, DomainSettings,
                                  EdgeSettings, MonitoringSettings, NetworkSettings,
                                  RolloutSettings, ServerSettings, ServiceSettings, SlackSettings,
@@ -53,7 +54,7 @@ class Setting:
     """One config key: its Pulumi type, its default (REQUIRED if none) and its rule."""
 
     key: str
-    type: str  # the Pulumi.yaml schema type: string, integer, boolean or array
+    type: str  # the Pulumi.yaml schema type: string, integer, boolean, array or object
     default: Any
     description: str
     rule: Optional[Callable[[Any], Optional[str]]] = None  # returns what is allowed, or None if ok
@@ -185,6 +186,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Scaled tier, blue_green/canary/linear: minutes the old revision stays up after all "
             "traffic has moved, for an instant rollback (0 to 1440).",
             in_range(0, MAX_BAKE_MINUTES)),
+    Setting("services", "object", OPTIONAL,
+            "Scaled tier: the product's services by name, each with image, port, "
+            "healthCheckPath, cpu, memory, minTasks, desiredTasks, maxTasks, cpuTarget (each "
+            "defaults to its flat key: appImage, appPort, taskCpu…), kind (web, internal or "
+            "worker), routes (path patterns at the edge, web only) and dependsOn (the services "
+            "it may call). Unset: one web service `app` at /api/* from the flat keys. Rollout "
+            "keys stay stack-wide.", parse=load_object),
     Setting("protectData", "boolean", True,
             "Protect stateful resources: Pulumi protect plus AWS deletion protection. "
             "Final snapshots are taken either way."),
@@ -362,12 +370,32 @@ def parse_settings(raw: Mapping[str, Any], *, stack: str, region: Optional[str])
     problems += [p for p in _combination_problems(values) + _threshold_tier_problems(values)
                  if not any(re.search(rf"{PROJECT}:{key}\b", p) for key in refused)]
     problems += _region_problems(values, region)
+    services = _services(values, problems)
     if problems:
         raise ConfigError(problems)
-    return _build(values, stack=stack, region=region)
+    return _build(values, services, stack=stack, region=region)
 
 
-def _build(v: Mapping[str, Any], *, stack: str, region: str) -> StackSettings:
+def _services(values: Mapping[str, Any], problems: list[str]) -> tuple[ServiceSettings, ...]:
+    """`services` when set (its problems appended to `problems`), else the one default service."""
+    flat_keys = ("appImage", "appPort", "taskCpu", "taskMemory", "minTasks", "desiredTasks",
+                 "maxTasks", "scalingCpuTarget")
+    if values.get("services") is None or any(key not in values for key in flat_keys):
+        return (default_service(values),) if all(key in values for key in flat_keys) else ()
+    if values.get("tier") == "mvp":
+        problems.append(f"{PROJECT}:services is not valid with {PROJECT}:tier = 'mvp'; allowed: "
+                        "unset (the MVP instance runs one container, from appImage and appPort; "
+                        "several services on the instance are not built yet)")
+        return ()
+    try:
+        return parse_services(values["services"], values)
+    except ServicesError as err:
+        problems += err.problems
+        return ()
+
+
+def _build(v: Mapping[str, Any], services: tuple[ServiceSettings, ...], *, stack: str,
+           region: str) -> StackSettings:
     return StackSettings(
         project=PROJECT, stack=stack, tier=v["tier"], region=region,
         protect_data=v["protectData"], log_retention_days=v["logRetentionDays"],
@@ -386,10 +414,7 @@ def _build(v: Mapping[str, Any], *, stack: str, region: str) -> StackSettings:
         cache=CacheSettings(
             node_type=v["cacheNodeType"], engine_version=v["cacheEngineVersion"],
             nodes=v["cacheNodes"], snapshot_retention_days=v["cacheSnapshotRetentionDays"]),
-        service=ServiceSettings(
-            image=v["appImage"], port=v["appPort"], cpu=v["taskCpu"], memory=v["taskMemory"],
-            min_tasks=v["minTasks"], desired_tasks=v["desiredTasks"], max_tasks=v["maxTasks"],
-            cpu_target=v["scalingCpuTarget"]),
+        services=services,
         rollout=RolloutSettings(
             strategy=v["deploymentStrategy"], canary_percent=float(v["canaryPercent"]),
             canary_bake_minutes=v["canaryBakeMinutes"],

@@ -59,7 +59,7 @@ class CacheSettings:
 
 @dataclass(frozen=True)
 class ServiceSettings:
-    """The scaled tier's Fargate service."""
+    """One Fargate service of the scaled tier (`webstack:services.<name>`, or the flat app keys)."""
 
     image: str
     port: int
@@ -69,6 +69,15 @@ class ServiceSettings:
     desired_tasks: int
     max_tasks: int
     cpu_target: int
+    name: str = "app"
+    health_check_path: str = "/health"
+    kind: str = "web"  # web: routed from the edge; internal: called by services; worker: neither
+    routes: tuple[str, ...] = ("/api/*",)  # path patterns at the edge (web services only)
+    depends_on: tuple[str, ...] = ()  # the services it may call
+
+    @property
+    def routed(self) -> bool:
+        return bool(self.routes)
 
 
 @dataclass(frozen=True)
@@ -140,11 +149,16 @@ class StackSettings:
     server: ServerSettings
     database: DatabaseSettings
     cache: CacheSettings
-    service: ServiceSettings
+    services: tuple[ServiceSettings, ...]  # sorted by name; rollout settings are stack-wide
     rollout: RolloutSettings
     edge: EdgeSettings
     backup: BackupSettings
     monitoring: MonitoringSettings
+
+    @property
+    def service(self) -> ServiceSettings:
+        """The first service by name (the only one when `services` is unset)."""
+        return self.services[0]
 
     @property
     def name_prefix(self) -> str:

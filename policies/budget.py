@@ -41,7 +41,8 @@ def stack_name(urn: str) -> str:
 
 def _region(resource: Any) -> Optional[str]:
     provider = resource.provider
-    return peek(lambda: provider.props.get("region"), default=None) if provider is not None else None
+    region = peek(lambda: provider.props.get("region"), default=None) if provider is not None else None
+    return region if isinstance(region, str) else None  # a bad input prices as the stack's region
 
 
 def is_cloud_resource(type_token: str) -> bool:

@@ -46,7 +46,10 @@ def security_group_rule_quota(plan: Plan) -> list:
     """At most 60 inbound and 60 outbound rules per group, a prefix list weighing its entries."""
     weights: dict[tuple, int] = defaultdict(int)
     for rule in of_types(plan, *RULE_TYPES):
-        weights[rule.inputs.get("securityGroupId"), RULE_TYPES[rule.type]] += _rule_weight(rule)
+        group_id = rule.inputs.get("securityGroupId")
+        if not known(group_id):
+            continue  # on a first run every group's id is unknown: they cannot be told apart
+        weights[group_id, RULE_TYPES[rule.type]] += _rule_weight(rule)
     groups = {g.id: g for g in plan.of_type(SECURITY_GROUP)}
     return [found(security_group_rule_quota, groups.get(group_id, str(group_id)),
                   f"{weight} {direction} rule entries (prefix lists counted by their entries); "

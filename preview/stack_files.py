@@ -108,7 +108,9 @@ def _project_values(project_file: dict, project: str) -> tuple[set[str], dict[st
     values: dict[str, str] = {}
     for key, spec in (project_file.get("config") or {}).items():
         full_key = key if ":" in str(key) else f"{project}:{key}"
-        if isinstance(spec, dict) and "type" in spec:
+        # An object key (`services`) is declared by its description alone: the CLI's schema
+        # types config as string, integer, boolean or array only.
+        if isinstance(spec, dict) and ("type" in spec or set(spec) == {"description"}):
             declared.add(full_key)
             if spec.get("default") is not None:
                 values[full_key] = _as_config_string(spec["default"])

@@ -70,3 +70,33 @@ def unknown_plan_of():
         return plans[stack]
 
     return preview
+
+
+@pytest.fixture(scope="session")
+def api_plan_of(plan_of):
+    """`api_plan_of(stack)`: a scaled stack's plan without its other services (seed 001's `web`),
+    so a test of one service's shape reads the `api` service alone."""
+    from tests.support import one_service
+    return lambda stack: one_service(plan_of(stack), "api")
+
+
+def without_services(stack: str, project) -> None:
+    """Copies the program into `project` with `stack`'s file minus its `webstack:services` block."""
+    import shutil
+    from preview.engine import REPO_ROOT
+    shutil.copy(REPO_ROOT / "Pulumi.yaml", project)
+    shutil.copy(REPO_ROOT / "__main__.py", project)
+    shutil.copytree(REPO_ROOT / "components", project / "components")
+    shutil.copytree(REPO_ROOT / "policies" / "config", project / "policies" / "config")
+    lines = (REPO_ROOT / f"Pulumi.{stack}.yaml").read_text().splitlines(keepends=True)
+    start = next(n for n, line in enumerate(lines) if line.startswith("  webstack:services:"))
+    end = next(n for n in range(start + 1, len(lines)) if not lines[n].startswith("    "))
+    (project / f"Pulumi.{stack}.yaml").write_text("".join(lines[:start] + lines[end:]))
+
+
+@pytest.fixture(scope="session")
+def single_app_staging(tmp_path_factory):
+    """staging without `services`: the one `app` service from the flat keys, at /api/*."""
+    project = tmp_path_factory.mktemp("single-app")
+    without_services("staging", project)
+    return run_preview("staging", project_dir=project)

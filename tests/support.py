@@ -56,3 +56,41 @@ def assert_refused_before_any_resource(stack: str, key: str, value) -> str:
         raise AssertionError(f"webstack:{key} = {value!r} was accepted")
     assert registered == []
     return message
+
+
+# The components a service owns, by their logical name (config/services.py names the service).
+SERVICE_COMPONENTS = {"webstack:service:Service": "{}", "webstack:load_balancer:Route": "{}",
+                      "webstack:service:ServiceFirewall": "{}-firewall",
+                      "webstack:registry:Registry": "{}-registry"}
+
+
+def service_names(plan: Plan) -> list[str]:
+    return sorted(r.name for r in plan.of_type("webstack:service:Service"))
+
+
+def one_service(plan: Plan, keep: str) -> Plan:
+    """The plan as `keep` sees it: every shared resource, its own, and none of the other services'
+    (their components, what those own, and their alarms)."""
+    others = [name for name in service_names(plan) if name != keep]
+    roots = {pattern.format(other) for other in others for pattern in SERVICE_COMPONENTS.values()}
+    dropped = {r.urn for r in plan if r.type in SERVICE_COMPONENTS and r.name in roots}
+    dropped |= {r.urn for r in plan if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm"
+                and any(r.name.startswith(f"alarms-{other}-") for other in others)}
+    for resource in plan:  # registration order: a parent comes before its children
+        if resource.parent in dropped:
+            dropped.add(resource.urn)
+    return Plan(plan.stack, [r for r in plan if r.urn not in dropped], plan.outputs,
+                plan.secret_outputs)
+
+
+def tasks_group(plan: Plan) -> PlannedResource:
+    """The group every task shares (out to HTTPS and the data stores, which admit it)."""
+    [group] = [g for g in plan.of_type(SG) if g.inputs["tags"]["Name"] == f"webstack-{plan.stack}-app"]
+    return group
+
+
+def service_group(plan: Plan, service: str) -> PlannedResource:
+    """A service's own group (in from the ALB and its declared callers)."""
+    [group] = [g for g in plan.of_type(SG)
+               if g.inputs["tags"]["Name"] == f"webstack-{plan.stack}-svc-{service}"]
+    return group

@@ -85,9 +85,11 @@ def scaled_overrides(draw) -> dict:
     cpu, memory = draw(st.sampled_from(FARGATE_SIZES))
     low = draw(st.integers(1, 4))
     desired = draw(st.integers(low, low + 3))
+    # One service with the drawn sizes (staging's own web + api would ignore flat task keys).
+    service = {"routes": ["/api/*"], "cpu": cpu, "memory": memory, "minTasks": low,
+               "desiredTasks": desired, "maxTasks": draw(st.integers(desired, 20))}
     return {"azCount": str(zones), "natGateways": str(draw(st.integers(1, zones))),
-            "taskCpu": str(cpu), "taskMemory": str(memory), "minTasks": str(low),
-            "desiredTasks": str(desired), "maxTasks": str(draw(st.integers(desired, 20))),
+            "services": json.dumps({"app": service}),
             "cacheNodes": str(draw(st.integers(1, 4))),
             "dbReadReplicas": str(draw(st.integers(0, 2))),
             "dbMultiAz": draw(st.sampled_from(["true", "false"])),

@@ -58,7 +58,8 @@ STAGING_RESOURCES = {
     "aws:ec2/routeTable:RouteTable": 4, "aws:ec2/route:Route": 3,
     "aws:ec2/routeTableAssociation:RouteTableAssociation": 6,
     "aws:ec2/vpcEndpoint:VpcEndpoint": 1, "aws:ec2/flowLog:FlowLog": 1,
-    "aws:ec2/securityGroup:SecurityGroup": 4, INGRESS: 4, EGRESS: 4,
+    # the tasks' shared group, and web's and api's own (api admits web: dependsOn)
+    "aws:ec2/securityGroup:SecurityGroup": 6, INGRESS: 6, EGRESS: 5,
     "aws:s3/bucket:Bucket": 2, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 2,
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
@@ -71,19 +72,20 @@ STAGING_RESOURCES = {
     "aws:acm/certificate:Certificate": 2, "aws:acm/certificateValidation:CertificateValidation": 2,
     "aws:route53/record:Record": 5,
     "aws:lb/loadBalancer:LoadBalancer": 1,
-    "aws:lb/targetGroup:TargetGroup": 2,  # blue/green and canary shift between two groups
+    # seed 001's web and api: each two groups (blue/green and canary shift between them)
+    "aws:lb/targetGroup:TargetGroup": 4,
     # HTTPS only: the group admits CloudFront on 443 alone, so no :80 redirect listener.
-    "aws:lb/listener:Listener": 1, "aws:lb/listenerRule:ListenerRule": 1,
-    "aws:ecr/repository:Repository": 1, "aws:ecr/lifecyclePolicy:LifecyclePolicy": 1,
-    "aws:ecs/cluster:Cluster": 1, "aws:ecs/taskDefinition:TaskDefinition": 1,
-    "aws:ecs/service:Service": 1,
-    "aws:appautoscaling/target:Target": 1, "aws:appautoscaling/policy:Policy": 1,
-    # + Container Insights' performance log group
-    "aws:cloudwatch/logGroup:LogGroup": 5, "aws:kms/key:Key": 4, "aws:kms/alias:Alias": 3,
-    # flow logs, task execution, task, ECS infrastructure (traffic shifting), AWS Backup; the
-    # task role reads the rotated database secret
-    "aws:iam/role:Role": 5, "aws:iam/rolePolicy:RolePolicy": 3,
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 4,
+    "aws:lb/listener:Listener": 1, "aws:lb/listenerRule:ListenerRule": 2,
+    "aws:ecr/repository:Repository": 2, "aws:ecr/lifecyclePolicy:LifecyclePolicy": 2,
+    "aws:ecs/cluster:Cluster": 1, "aws:ecs/taskDefinition:TaskDefinition": 2,
+    "aws:ecs/service:Service": 2,
+    "aws:appautoscaling/target:Target": 2, "aws:appautoscaling/policy:Policy": 2,
+    # + Container Insights' performance log group, one per service
+    "aws:cloudwatch/logGroup:LogGroup": 6, "aws:kms/key:Key": 4, "aws:kms/alias:Alias": 3,
+    # flow logs, AWS Backup, and per service task execution, task, ECS infrastructure (traffic
+    # shifting); each task role reads the rotated database secret
+    "aws:iam/role:Role": 8, "aws:iam/rolePolicy:RolePolicy": 5,
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 6,
     "aws:rds/subnetGroup:SubnetGroup": 1, "aws:rds/parameterGroup:ParameterGroup": 1,
     "aws:rds/instance:Instance": 1,
     "aws:elasticache/subnetGroup:SubnetGroup": 1,
@@ -92,11 +94,12 @@ STAGING_RESOURCES = {
     "aws:backup/vault:Vault": 1, "aws:backup/plan:Plan": 1, "aws:backup/selection:Selection": 1,
     "aws:dynamodb/table:Table": 1,
     "aws:ssm/parameter:Parameter": 4,  # the immutable settings, read back by the next preview
-    # alarms: the ALB's 3, ECS's 2, PostgreSQL's 4, 3 for each of the 2 Redis nodes, CloudFront's 1.
+    # alarms: the ALB's 1, per service 2 on its target groups and 2 on ECS, PostgreSQL's 4, 3 for
+    # each of the 2 Redis nodes, CloudFront's 1.
     "aws:sns/topic:Topic": 2, "aws:sns/topicPolicy:TopicPolicy": 1,
     "aws:backup/vaultNotifications:VaultNotifications": 1,  # failed backups reach the topic
     "aws:cloudwatch/dashboard:Dashboard": 1,
-    "aws:cloudwatch/metricAlarm:MetricAlarm": 16,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": 20,
     "aws:budgets/budget:Budget": 1,
 }
 # prod: the same shape, with 3 AZs, a NAT gateway per AZ and a read replica (+ its 2 log groups).
@@ -105,7 +108,7 @@ PROD_RESOURCES = {
     "aws:ec2/subnet:Subnet": 9, "aws:ec2/eip:Eip": 3, "aws:ec2/natGateway:NatGateway": 3,
     "aws:ec2/routeTable:RouteTable": 5, "aws:ec2/route:Route": 4,
     "aws:ec2/routeTableAssociation:RouteTableAssociation": 9,
-    "aws:rds/instance:Instance": 2, "aws:cloudwatch/logGroup:LogGroup": 7,
+    "aws:rds/instance:Instance": 2, "aws:cloudwatch/logGroup:LogGroup": 8,
     # The primary's generated password, its secret, version and rotation function (AWS's
     # template through the Serverless Application Repository) with its security group: out to
     # HTTPS and PostgreSQL, admitted by the database.
@@ -113,9 +116,9 @@ PROD_RESOURCES = {
     "aws:secretsmanager/secret:Secret": 2, "aws:secretsmanager/secretVersion:SecretVersion": 2,
     "aws:secretsmanager/secretRotation:SecretRotation": 1,
     "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": 1,
-    "aws:ec2/securityGroup:SecurityGroup": 5, INGRESS: 5, EGRESS: 6,
+    "aws:ec2/securityGroup:SecurityGroup": 7, INGRESS: 7, EGRESS: 7,
     # + 4 alarms on the replica, + 3 on the third Redis node
-    "aws:cloudwatch/metricAlarm:MetricAlarm": 23,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": 27,
 }
 EXPECTED_RESOURCES = {"dev": DEV_RESOURCES, "staging": STAGING_RESOURCES, "prod": PROD_RESOURCES}
 
@@ -133,6 +136,7 @@ SCALED_COMPONENTS = {
     "webstack:waf:Waf", "webstack:certificates:Certificates", "webstack:dns:DnsRecords",
     "webstack:load_balancer:LoadBalancer", "webstack:service:AppFirewall",
     "webstack:service:Service", "webstack:registry:Registry", "webstack:database:Database",
+    "webstack:service:Cluster", "webstack:service:ServiceFirewall", "webstack:load_balancer:Route",
     "webstack:cache:Cache", "webstack:backup:Backups", "webstack:deployments:DeploymentHistory",
     *MONITORING_COMPONENTS}
 OPERATIONS_OUTPUTS = {"backupVaultName", "backupRetentionDays", "deploymentHistoryTable", "dashboardUrl",
@@ -141,6 +145,7 @@ MVP_OUTPUTS = {"tier", "region", "siteUrl", "assetsBucket", "backendUrl", "backe
                "databaseEndpoint", "cacheEndpoint", *OPERATIONS_OUTPUTS}
 SCALED_OUTPUTS = {"tier", "region", "siteUrl", "apiUrl", "albDnsName", "assetsBucket",
                   "logsBucket", "ecrRepositoryUrl", "clusterName", "serviceName",
+                  "serviceNames", "ecrRepositoryUrls",
                   "databaseEndpoint", "databaseReaderEndpoint", "cacheEndpoint", "webAclArn",
                   "hostedZoneId", *OPERATIONS_OUTPUTS}
 
@@ -206,9 +211,10 @@ def test_every_security_group_rule_references_a_group_or_range_of_the_plan(plan_
 def test_every_security_group_has_a_role(plan_of, stack):
     roles = Counter(g.inputs["tags"]["Role"] for g in plan_of(stack).of_type(SG))
     expected = {"backend": 1, "database": 1, "cache": 1}
-    expected = expected if stack == "dev" else {**expected, "edge": 1}
+    # the scaled tier: + the ALB, and web's and api's own groups
+    expected = expected if stack == "dev" else {**expected, "edge": 1, "backend": 3}
     # prod's password rotation function reaches the database as a backend does.
-    assert roles == ({**expected, "backend": 2} if stack == "prod" else expected)
+    assert roles == ({**expected, "backend": 4} if stack == "prod" else expected)
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -225,7 +231,9 @@ def test_scaled_outputs_name_the_site_api_and_reader(plan_of, stack):
     assert outputs["siteUrl"] == site
     assert outputs["apiUrl"] == site + "/api/"
     assert outputs["clusterName"] == f"webstack-{stack}-cluster"
-    assert outputs["serviceName"] == f"webstack-{stack}-app"
+    assert outputs["serviceName"] == f"webstack-{stack}-api"  # the first by name
+    assert json.loads(outputs["serviceNames"]) == {
+        "api": f"webstack-{stack}-api", "web": f"webstack-{stack}-web"}
     assert outputs["webAclArn"].startswith("arn:aws:wafv2:us-east-1:")
     replica = "-replica-1." in outputs["databaseReaderEndpoint"]
     assert replica == (stack == "prod")  # prod reads from its replica; staging from the writer

@@ -1,7 +1,8 @@
-"""The app tasks' security group: the app port from the ALB only; out, HTTPS and the data stores.
+"""The security group every task shares: nothing in; out, HTTPS and the data stores.
 
-Its own component because the database and cache admit this group, and the service needs their
-endpoints: the group must exist before either.
+Its own component because the database and cache admit this group, and the services need their
+endpoints: the group must exist before either. Each service's own group (service_firewall.py)
+admits the ALB and the services that call it.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pulumi_aws as aws
 
 from components.data.cache import REDIS_PORT
 from components.data.database import POSTGRES_PORT
-from components.network.security_groups import ANYWHERE_IPV4, allow_from_group, security_group
+from components.network.security_groups import ANYWHERE_IPV4, security_group
 
 HTTPS_PORT = 443
 
@@ -23,8 +24,6 @@ class AppFirewallArgs:
     name_prefix: str
     vpc_id: pulumi.Input[str]
     vpc_cidr: str
-    app_port: int
-    load_balancer_group_id: pulumi.Input[str]
 
 
 class AppFirewall(pulumi.ComponentResource):
@@ -33,10 +32,7 @@ class AppFirewall(pulumi.ComponentResource):
         super().__init__("webstack:service:AppFirewall", name, None, opts)
         self.security_group = security_group(
             f"{args.name_prefix}-app", vpc_id=args.vpc_id, role="backend",
-            description="App tasks: the app port from the ALB only", parent=self)
-        allow_from_group(f"{name}-from-alb", self.security_group, port=args.app_port,
-                         source_group_id=args.load_balancer_group_id,
-                         description="App traffic from the ALB", parent=self)
+            description="App tasks: out to HTTPS and the data stores", parent=self)
         self._allow_egress(name, args)
         self.id = self.security_group.id
         self.register_outputs({"securityGroupId": self.id})

@@ -1,4 +1,4 @@
-"""The ECR repository for the app's images: scanned on push, immutable tags, old images expired."""
+"""The ECR repository for one service's images: scanned on push, immutable tags, old images expired."""
 from __future__ import annotations
 
 import json
@@ -15,6 +15,7 @@ UNTAGGED_DAYS = 7
 @dataclass(frozen=True)
 class RegistryArgs:
     name_prefix: str
+    service: str = "app"  # the repository is <prefix>/<service>
 
 
 class Registry(pulumi.ComponentResource):
@@ -22,7 +23,7 @@ class Registry(pulumi.ComponentResource):
         super().__init__("webstack:registry:Registry", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.repository = aws.ecr.Repository(
-            f"{name}-repository", name=f"{args.name_prefix}/app",
+            f"{name}-repository", name=f"{args.name_prefix}/{args.service}",
             image_tag_mutability="IMMUTABLE", force_delete=False,
             image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(
                 scan_on_push=True),

@@ -1,4 +1,5 @@
-"""The app on ECS Fargate: cluster, task definition, service behind the ALB, and CPU auto scaling."""
+"""One service on ECS Fargate: task definition, service (behind its ALB route when it has one),
+its log group, roles and CPU auto scaling."""
 from __future__ import annotations
 
 import math
@@ -8,8 +9,9 @@ from typing import Mapping, Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
+from components.app.cluster import Cluster
 from components.iam import allow_reading_secrets, service_role
-from components.edge.load_balancer import HEALTH_CHECK_PATH, LoadBalancer
+from components.edge.route import Route
 from components.observability.logs_key import encrypted_log_group, log_group_path
 from config.settings import RolloutSettings, ServiceSettings
 
@@ -39,8 +41,9 @@ class ServiceArgs:
     region: str
     vpc_id: pulumi.Input[str]
     subnet_ids: Sequence[pulumi.Input[str]]  # private subnets
-    security_group_id: pulumi.Input[str]
-    load_balancer: LoadBalancer
+    security_group_ids: Sequence[pulumi.Input[str]]
+    cluster: Cluster
+    route: Optional[Route]  # None: an internal service or a worker, not behind the ALB
     log_retention_days: int
     logs_key_arn: pulumi.Input[str]
     environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
@@ -59,20 +62,13 @@ class Service(pulumi.ComponentResource):
         super().__init__("webstack:service:Service", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         settings = args.settings
-        cluster_name = f"{args.name_prefix}-cluster"
-        # Container Insights would create this group itself, unencrypted and kept forever.
-        insights_logs = encrypted_log_group(
-            f"{name}-insights-logs", container_insights_log_group(cluster_name),
-            args.log_retention_days, args.logs_key_arn, parent=self)
-        self.cluster = aws.ecs.Cluster(
-            f"{name}-cluster", name=cluster_name,
-            settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[insights_logs]))
+        self.cluster = args.cluster
+        family = f"{args.name_prefix}-{settings.name}"
         self.log_group = encrypted_log_group(
-            f"{name}-logs", log_group_path(args.name_prefix, "app"), args.log_retention_days,
+            f"{name}-logs", log_group_path(args.name_prefix, settings.name), args.log_retention_days,
             args.logs_key_arn, parent=self)
         self.task_definition = aws.ecs.TaskDefinition(
-            f"{name}-task", family=f"{args.name_prefix}-app",
+            f"{name}-task", family=family,
             requires_compatibilities=["FARGATE"], network_mode="awsvpc",
             cpu=str(settings.cpu), memory=str(settings.memory),
             runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
@@ -82,17 +78,19 @@ class Service(pulumi.ComponentResource):
             container_definitions=container_definitions(args, self.log_group.name),
             opts=child)
         self.service = aws.ecs.Service(
-            f"{name}-service", name=f"{args.name_prefix}-app", cluster=self.cluster.arn,
+            f"{name}-service", name=family, cluster=self.cluster.arn,
             task_definition=self.task_definition.arn, desired_count=settings.desired_tasks,
             launch_type="FARGATE", platform_version="LATEST",
             network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
-                subnets=list(args.subnet_ids), security_groups=[args.security_group_id],
+                subnets=list(args.subnet_ids), security_groups=list(args.security_group_ids),
                 assign_public_ip=False),
-            load_balancers=[aws.ecs.ServiceLoadBalancerArgs(
-                target_group_arn=args.load_balancer.target_group.arn,
+            load_balancers=([aws.ecs.ServiceLoadBalancerArgs(
+                target_group_arn=args.route.target_group.arn,
                 container_name=CONTAINER_NAME, container_port=settings.port,
-                advanced_configuration=self._traffic_shifting(name, args))],
-            health_check_grace_period_seconds=HEALTH_CHECK_GRACE_SECONDS,
+                advanced_configuration=self._traffic_shifting(name, args))]
+                if args.route else None),
+            health_check_grace_period_seconds=(HEALTH_CHECK_GRACE_SECONDS if args.route
+                                               else None),
             deployment_controller=aws.ecs.ServiceDeploymentControllerArgs(type="ECS"),
             deployment_configuration=deployment_configuration(args.rollout),
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(
@@ -107,7 +105,8 @@ class Service(pulumi.ComponentResource):
             # the deployment's real outcome; a rolled-back deployment fails the update.
             wait_for_steady_state=True,
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignored_by_pulumi(args.rollout),
-                                        depends_on=[args.load_balancer.forward_rule],
+                                        depends_on=([args.route.forward_rule] if args.route
+                                                    else []),
                                         custom_timeouts=rollout_timeouts(args.rollout)))
         self._scale_on_cpu(name, settings)
 
@@ -118,16 +117,16 @@ class Service(pulumi.ComponentResource):
     def _traffic_shifting(self, name: str, args: ServiceArgs
                           ) -> Optional[aws.ecs.ServiceLoadBalancerAdvancedConfigurationArgs]:
         """The second target group, the rule whose weights ECS moves, and the role to move them."""
-        load_balancer = args.load_balancer
-        if args.rollout is None or not args.rollout.shifts_traffic:
+        route = args.route
+        if route is None or args.rollout is None or not args.rollout.shifts_traffic:
             return None
         role = service_role(f"{name}-infrastructure-role", "ecs.amazonaws.com", self)
         aws.iam.RolePolicyAttachment(f"{name}-infrastructure-policy", role=role.name,
                                      policy_arn=LOAD_BALANCER_INFRASTRUCTURE_POLICY,
                                      opts=pulumi.ResourceOptions(parent=self))
         return aws.ecs.ServiceLoadBalancerAdvancedConfigurationArgs(
-            alternate_target_group_arn=load_balancer.alternate_target_group.arn,
-            production_listener_rule=load_balancer.forward_rule.arn, role_arn=role.arn)
+            alternate_target_group_arn=route.alternate_target_group.arn,
+            production_listener_rule=route.forward_rule.arn, role_arn=role.arn)
 
     def _execution_role(self, name: str, args: ServiceArgs) -> aws.iam.Role:
         """What ECS needs to start a task: pull the image, write logs, read the task's secrets."""
@@ -166,12 +165,6 @@ class Service(pulumi.ComponentResource):
                 scale_in_cooldown=SCALING_COOLDOWN_SECONDS,
                 scale_out_cooldown=SCALING_COOLDOWN_SECONDS),
             opts=child)
-
-
-def container_insights_log_group(cluster_name: str) -> str:
-    """Where Container Insights writes a cluster's performance events (CloudWatch User Guide,
-    "Container Insights performance log events for Amazon ECS")."""
-    return f"/aws/ecs/containerinsights/{cluster_name}/performance"
 
 
 def rollout_minutes(rollout: Optional[RolloutSettings]) -> int:
@@ -232,7 +225,8 @@ def container_definitions(args: ServiceArgs, log_group: pulumi.Input[str]) -> pu
             "awslogs-group": log_group, "awslogs-region": args.region,
             "awslogs-stream-prefix": CONTAINER_NAME}},
         "healthCheck": {"command": ["CMD-SHELL",
-                                    f"curl -fsS http://localhost:{port}{HEALTH_CHECK_PATH} || exit 1"],
+                                    f"curl -fsS http://localhost:{port}"
+                                    f"{args.settings.health_check_path} || exit 1"],
                         "interval": 30, "timeout": 5, "retries": 2, "startPeriod": 60},
         "stopTimeout": 30,
     }])

@@ -1,5 +1,7 @@
-"""CloudFront: the assets bucket (origin access control) by default and, in the scaled tier, the
-ALB for `/api/*`; HTTPS only, security headers, the WAF and the site's own domain when given."""
+"""CloudFront: the assets bucket (origin access control) and, in the scaled tier, the ALB for the
+services' routes (`/api/*` by default); HTTPS only, security headers, the WAF and the site's own
+domain when given. A service that takes `/*` gets the default behavior; the assets then keep
+`/assets/*`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,6 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.edge.assets import AssetsBucket
+from config.services import ASSETS_PATH, literal_prefix
 
 CACHING_OPTIMIZED = "Managed-CachingOptimized"
 CACHING_DISABLED = "Managed-CachingDisabled"
@@ -16,6 +19,7 @@ CACHING_DISABLED = "Managed-CachingDisabled"
 # origin, not the site, so CloudFront must send the origin's own name as Host.
 ALL_VIEWER_EXCEPT_HOST = "Managed-AllViewerExceptHostHeader"
 API_PATH = "/api/*"
+SITE_ROOT = "/*"
 API_ORIGIN_ID = "api"
 ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
 MODERN_TLS = "TLSv1.2_2021"
@@ -33,6 +37,7 @@ class ApiOrigin:
     https: bool
     secret_header: str
     secret_value: pulumi.Input[str]
+    paths: Sequence[str] = (API_PATH,)  # the services' routes; `/*` takes the default behavior
 
 
 @dataclass(frozen=True)
@@ -56,24 +61,25 @@ class Cdn(pulumi.ComponentResource):
             origin_access_control_origin_type="s3", signing_behavior="always",
             signing_protocol="sigv4", opts=child)
         self.headers_policy = security_headers_policy(name, args.name_prefix, child)
-        cache_policy = aws.cloudfront.get_cache_policy_output(
+        self._cache_policy = aws.cloudfront.get_cache_policy_output(
             name=CACHING_OPTIMIZED, opts=pulumi.InvokeOutputOptions(parent=self))
+        site_on_api = args.api is not None and SITE_ROOT in args.api.paths
 
         self.distribution = aws.cloudfront.Distribution(
             f"{name}-distribution",
             comment=f"{args.name_prefix} site",
             enabled=True, is_ipv6_enabled=True, http_version="http2and3",
-            default_root_object="index.html", price_class=args.price_class,
+            default_root_object=None if site_on_api else "index.html",
+            price_class=args.price_class,
             origins=[aws.cloudfront.DistributionOriginArgs(
                 origin_id=ASSETS_ORIGIN_ID, domain_name=args.assets.regional_domain_name,
                 origin_access_control_id=origin_access.id),
                 *([api_origin(args.api)] if args.api else [])],
-            default_cache_behavior=aws.cloudfront.DistributionDefaultCacheBehaviorArgs(
-                target_origin_id=ASSETS_ORIGIN_ID, viewer_protocol_policy="redirect-to-https",
-                allowed_methods=["GET", "HEAD", "OPTIONS"], cached_methods=["GET", "HEAD"],
-                compress=True, cache_policy_id=cache_policy.id,
-                response_headers_policy_id=self.headers_policy.id),
-            ordered_cache_behaviors=[self._api_behavior()] if args.api else None,
+            default_cache_behavior=(
+                aws.cloudfront.DistributionDefaultCacheBehaviorArgs(**self._api_behavior())
+                if site_on_api else
+                aws.cloudfront.DistributionDefaultCacheBehaviorArgs(**self._assets_behavior())),
+            ordered_cache_behaviors=self._ordered_behaviors(args, site_on_api) or None,
             web_acl_id=args.web_acl_arn, aliases=list(args.aliases) or None,
             restrictions=aws.cloudfront.DistributionRestrictionsArgs(
                 geo_restriction=aws.cloudfront.DistributionRestrictionsGeoRestrictionArgs(
@@ -89,11 +95,30 @@ class Cdn(pulumi.ComponentResource):
         self.register_outputs({"url": self.url, "distributionId": self.distribution.id})
 
 
-    def _api_behavior(self) -> aws.cloudfront.DistributionOrderedCacheBehaviorArgs:
+    def _ordered_behaviors(self, args: CdnArgs, site_on_api: bool
+                           ) -> list[aws.cloudfront.DistributionOrderedCacheBehaviorArgs]:
+        """The services' paths, most specific first (CloudFront takes the first match), and the
+        assets' path when a service has the default behavior."""
+        paths = sorted((path for path in (args.api.paths if args.api else ()) if path != SITE_ROOT),
+                       key=lambda path: (-len(literal_prefix(path)), path))
+        behaviors = [aws.cloudfront.DistributionOrderedCacheBehaviorArgs(
+            path_pattern=path, **self._api_behavior()) for path in paths]
+        if site_on_api:
+            behaviors.append(aws.cloudfront.DistributionOrderedCacheBehaviorArgs(
+                path_pattern=ASSETS_PATH, **self._assets_behavior()))
+        return behaviors
+
+    def _assets_behavior(self) -> dict:
+        return dict(target_origin_id=ASSETS_ORIGIN_ID, viewer_protocol_policy="redirect-to-https",
+                    allowed_methods=["GET", "HEAD", "OPTIONS"], cached_methods=["GET", "HEAD"],
+                    compress=True, cache_policy_id=self._cache_policy.id,
+                    response_headers_policy_id=self.headers_policy.id)
+
+    def _api_behavior(self) -> dict:
         """API calls pass through uncached, with the viewer's headers, cookies and query."""
         lookup = pulumi.InvokeOutputOptions(parent=self)
-        return aws.cloudfront.DistributionOrderedCacheBehaviorArgs(
-            path_pattern=API_PATH, target_origin_id=API_ORIGIN_ID,
+        return dict(
+            target_origin_id=API_ORIGIN_ID,
             viewer_protocol_policy="redirect-to-https",
             # CloudFront compresses only through a cache policy with Gzip/Brotli on, which
             # CachingDisabled is not (CloudFront Developer Guide, "Serve compressed files").

@@ -20,7 +20,6 @@ CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
 ORIGIN_SECRET_HEADER = "X-Origin-Verify"
 # TLS 1.3 and 1.2 only, forward secrecy ciphers.
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-HEALTH_CHECK_PATH = "/health"
 HTTP_PORT, HTTPS_PORT = 80, 443
 
 
@@ -30,12 +29,10 @@ class LoadBalancerArgs:
     vpc_id: pulumi.Input[str]
     vpc_cidr: str
     subnet_ids: Sequence[pulumi.Input[str]]  # public subnets in two or more AZs
-    target_port: int
+    target_ports: Sequence[int]  # the routed services' ports
     certificate_arn: Optional[pulumi.Input[str]]  # None: no domain, CloudFront reaches it on HTTP
     logs: LogsBucket
     deletion_protection: bool
-    # Blue/green, canary and linear rollouts: ECS shifts weight between two target groups.
-    alternate_target_group: bool = False
 
 
 class LoadBalancer(pulumi.ComponentResource):
@@ -58,52 +55,13 @@ class LoadBalancer(pulumi.ComponentResource):
                 bucket=args.logs.bucket_name, prefix=args.logs.alb_log_prefix, enabled=True),
             # AWS checks that it may write the logs when the ALB is created.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[args.logs.policy]))
-        self.target_group = self._target_group(f"{name}-app", args)
-        self.alternate_target_group = (self._target_group(f"{name}-app-alternate", args)
-                                       if args.alternate_target_group else None)
-        self.target_groups = [group for group in (self.target_group, self.alternate_target_group)
-                              if group is not None]
-        self.listener = self._origin_listener(name, args)
         # One listener only: the group admits CloudFront on the origin port alone (a second
         # prefix-list rule would not fit the quota), so an HTTP redirect next to HTTPS would be
-        # unreachable.
-        self.forward_rule = self._forward_from_cloudfront(name)
+        # unreachable. Each routed service adds its own rule (components/edge/route.py).
+        self.listener = self._origin_listener(name, args)
 
         self.dns_name = self.alb.dns_name
         self.register_outputs({"dnsName": self.dns_name, "securityGroupId": self.security_group.id})
-
-    def _target_group(self, name: str, args: LoadBalancerArgs) -> aws.lb.TargetGroup:
-        return aws.lb.TargetGroup(
-            name, target_type="ip", protocol="HTTP", port=args.target_port,
-            vpc_id=args.vpc_id, deregistration_delay=30,
-            health_check=aws.lb.TargetGroupHealthCheckArgs(
-                enabled=True, path=HEALTH_CHECK_PATH, protocol="HTTP", matcher="200",
-                interval=15, timeout=5, healthy_threshold=2, unhealthy_threshold=2),
-            opts=pulumi.ResourceOptions(parent=self))
-
-    def _forward_from_cloudfront(self, name: str) -> aws.lb.ListenerRule:
-        """Requests with CloudFront's secret go to the app; the rest meet the listener's 403."""
-        if self.alternate_target_group is None:
-            action = aws.lb.ListenerRuleActionArgs(type="forward",
-                                                   target_group_arn=self.target_group.arn)
-        else:
-            # Both groups, all weight on the primary: ECS moves the weights during a rollout,
-            # so Pulumi leaves the actions alone afterwards.
-            action = aws.lb.ListenerRuleActionArgs(
-                type="forward", forward=aws.lb.ListenerRuleActionForwardArgs(target_groups=[
-                    aws.lb.ListenerRuleActionForwardTargetGroupArgs(
-                        arn=self.target_group.arn, weight=100),
-                    aws.lb.ListenerRuleActionForwardTargetGroupArgs(
-                        arn=self.alternate_target_group.arn, weight=0)]))
-        return aws.lb.ListenerRule(
-            f"{name}-from-cloudfront", listener_arn=self.listener.arn, priority=10,
-            conditions=[aws.lb.ListenerRuleConditionArgs(
-                http_header=aws.lb.ListenerRuleConditionHttpHeaderArgs(
-                    http_header_name=ORIGIN_SECRET_HEADER, values=[self.origin_secret]))],
-            actions=[action],
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                ignore_changes=["actions"] if self.alternate_target_group is not None else None))
 
     def _firewall(self, name: str, args: LoadBalancerArgs) -> aws.ec2.SecurityGroup:
         group = security_group(f"{args.name_prefix}-alb", vpc_id=args.vpc_id, role="edge",
@@ -118,10 +76,11 @@ class LoadBalancer(pulumi.ComponentResource):
             prefix_list_id=cloudfront.id, ip_protocol="tcp", from_port=self.origin_port,
             to_port=self.origin_port, description="CloudFront origin-facing",
             opts=pulumi.ResourceOptions(parent=self))
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-to-tasks", security_group_id=group.id, cidr_ipv4=args.vpc_cidr,
-            ip_protocol="tcp", from_port=args.target_port, to_port=args.target_port,
-            description="To the app tasks in the VPC", opts=pulumi.ResourceOptions(parent=self))
+        for port in sorted(set(args.target_ports)):
+            aws.vpc.SecurityGroupEgressRule(
+                f"{name}-to-tasks-{port}", security_group_id=group.id, cidr_ipv4=args.vpc_cidr,
+                ip_protocol="tcp", from_port=port, to_port=port,
+                description="To the app tasks in the VPC", opts=pulumi.ResourceOptions(parent=self))
         return group
 
     def _origin_listener(self, name: str, args: LoadBalancerArgs) -> aws.lb.Listener:

@@ -56,8 +56,9 @@ RULES = {
     # ElastiCache reports evictions every minute, zeros included: a gap holds no evictions.
     "redisEvictions": Rule(">", 300, 1, NOT_BREACHING),
 }
-# The ECS service's deployment alarms (seed 004): a deployment that trips one is rolled back.
-DEPLOYMENT_ALARMS = ("alb-5xx-rate", "alb-p95-response-time", "ecs-cpu", "ecs-memory")
+# Each ECS service's deployment alarms (seed 004): a deployment that trips one is rolled back.
+ROUTED_DEPLOYMENT_ALARMS = ("alb-5xx-rate", "alb-p95-response-time")
+DEPLOYMENT_ALARMS = (*ROUTED_DEPLOYMENT_ALARMS, "ecs-cpu", "ecs-memory")
 
 
 @dataclass(frozen=True)
@@ -70,13 +71,14 @@ class AlarmsArgs:
     us_east_1: aws.Provider
 
 
-def deployment_alarm_names(name_prefix: str) -> list[str]:
+def deployment_alarm_names(name_prefix: str, service: str, routed: bool) -> list[str]:
     """Plain names, so the ECS service can list its deployment alarms without depending on them
     (the alarms watch the service: a dependency would be a cycle)."""
-    return [f"{name_prefix}-{alarm}" for alarm in DEPLOYMENT_ALARMS]
+    return [f"{name_prefix}-{service}-{alarm}" for alarm in DEPLOYMENT_ALARMS
+            if routed or alarm not in ROUTED_DEPLOYMENT_ALARMS]
 
 
-def worst_error_rate(load_balancer: LoadBalancerIds
+def worst_error_rate(load_balancer: LoadBalancerIds, target_group_arn_suffixes: Sequence
                      ) -> tuple[str, dict[str, Metric], dict[str, str]]:
     """The 5XX rate of each target group, and of the load balancer's own 5XX, and the worst.
 
@@ -87,7 +89,7 @@ def worst_error_rate(load_balancer: LoadBalancerIds
     metrics = {"elb5xx": Metric(ALB, "HTTPCode_ELB_5XX_Count", whole, "Sum"),
                "requests": Metric(ALB, "RequestCount", whole, "Sum")}
     steps = {"rateelb": "100 * FILL(elb5xx, 0) / requests"}
-    for number, suffix in enumerate(load_balancer.target_group_arn_suffixes, start=1):
+    for number, suffix in enumerate(target_group_arn_suffixes, start=1):
         group = target_group_dimensions(load_balancer, suffix)
         metrics[f"errors{number}"] = Metric(ALB, "HTTPCode_Target_5XX_Count", group, "Sum")
         metrics[f"requests{number}"] = Metric(ALB, "RequestCount", group, "Sum")
@@ -95,11 +97,12 @@ def worst_error_rate(load_balancer: LoadBalancerIds
     return f"MAX([{', '.join(steps)}])", metrics, steps
 
 
-def slowest_p95(load_balancer: LoadBalancerIds) -> tuple[str, dict[str, Metric]]:
+def slowest_p95(load_balancer: LoadBalancerIds, target_group_arn_suffixes: Sequence
+                ) -> tuple[str, dict[str, Metric]]:
     """Each target group's p95 response time, and the slowest: a slow canary shows undiluted."""
     metrics = {f"p95group{number}": Metric(ALB, "TargetResponseTime",
                                            target_group_dimensions(load_balancer, suffix), "p95")
-               for number, suffix in enumerate(load_balancer.target_group_arn_suffixes, start=1)}
+               for number, suffix in enumerate(target_group_arn_suffixes, start=1)}
     return f"MAX([{', '.join(metrics)}])", metrics
 
 
@@ -117,8 +120,11 @@ class Alarms(pulumi.ComponentResource):
             self._server(watched.server_instance_id)
         if watched.load_balancer is not None:
             self._load_balancer(watched.load_balancer)
-        if watched.service is not None:
-            self._service(ecs_dimensions(watched.service))
+        for service in watched.services:
+            if service.target_group_arn_suffixes and watched.load_balancer is not None:
+                self._service_traffic(service.name, watched.load_balancer,
+                                      service.target_group_arn_suffixes)
+            self._service(service.name, ecs_dimensions(service.ids))
 
         self.names = [alarm.name for alarm in self.alarms]
         self.register_outputs({"alarmNames": self.names})
@@ -170,20 +176,24 @@ class Alarms(pulumi.ComponentResource):
         errors = "FILL(target5xx, 0) + FILL(elb5xx, 0)"
         self._math_alarm("alb-5xx-count", "alb5xxCount", "API 5XX responses per minute (ALB and "
                          "targets)", errors, self._api_errors(dimensions))
+
+    def _service_traffic(self, service: str, load_balancer: LoadBalancerIds,
+                         suffixes: Sequence[pulumi.Input[str]]) -> None:
+        """A routed service's error rate and latency, over its own target groups."""
         # Without requests there is no rate: no data, healthy (the count alarm sees 5XX anyway).
-        self._math_alarm("alb-5xx-rate", "alb5xxRatePercent",
-                         "API 5XX responses, % of requests (the worst target group)",
-                         *worst_error_rate(load_balancer))
-        self._math_alarm("alb-p95-response-time", "targetResponseTimeP95Ms",
-                         "API p95 response time in ms (compared in s, the metric's unit), the "
-                         "slowest target group",
-                         *slowest_p95(load_balancer),
+        self._math_alarm(f"{service}-alb-5xx-rate", "alb5xxRatePercent",
+                         f"{service} 5XX responses, % of requests (the worst target group)",
+                         *worst_error_rate(load_balancer, suffixes))
+        self._math_alarm(f"{service}-alb-p95-response-time", "targetResponseTimeP95Ms",
+                         f"{service} p95 response time in ms (compared in s, the metric's "
+                         "unit), the slowest target group",
+                         *slowest_p95(load_balancer, suffixes),
                          to_metric_unit=lambda ms: ms / 1000)  # the metric is in seconds
 
-    def _service(self, dimensions: dict) -> None:
-        self._alarm("ecs-cpu", "ecsCpuPercent", "App tasks' CPU %",
+    def _service(self, service: str, dimensions: dict) -> None:
+        self._alarm(f"{service}-ecs-cpu", "ecsCpuPercent", f"{service} tasks' CPU %",
                     Metric(ECS, "CPUUtilization", dimensions, "Average"))
-        self._alarm("ecs-memory", "ecsMemoryPercent", "App tasks' memory %",
+        self._alarm(f"{service}-ecs-memory", "ecsMemoryPercent", f"{service} tasks' memory %",
                     Metric(ECS, "MemoryUtilization", dimensions, "Average"))
 
     @staticmethod

@@ -11,7 +11,7 @@ import pulumi_aws as aws
 
 from components.observability.monitored import (ALB, CLOUDFRONT, CLOUDFRONT_METRICS_REGION, CONTAINER_INSIGHTS,
                                   EC2, ECS, ELASTICACHE, RDS, LoadBalancerIds, Metric,
-                                  MonitoredResources, ServiceIds, alb_dimensions,
+                                  MonitoredResources, WatchedService, alb_dimensions,
                                   cache_node_dimensions, cloudfront_dimensions, ec2_dimensions,
                                   ecs_dimensions, rds_dimensions, target_group_dimensions)
 
@@ -47,8 +47,8 @@ def widgets(args: DashboardArgs) -> list[dict]:
     found += cdn_widgets(watched.distribution_id)
     if watched.load_balancer is not None:
         found += load_balancer_widgets(watched.load_balancer, region)
-    if watched.service is not None:
-        found += service_widgets(watched.service, region)
+    for service in watched.services:
+        found += service_widgets(service, watched.load_balancer, region)
     if watched.server_instance_id is not None:
         found += server_widgets(watched.server_instance_id, region)
     found += database_widgets(watched.database_ids, region)
@@ -105,13 +105,24 @@ def load_balancer_widgets(load_balancer: LoadBalancerIds, region: str) -> list[d
     ]
 
 
-def service_widgets(service: ServiceIds, region: str) -> list[dict]:
-    dimensions = ecs_dimensions(service)
+def service_widgets(service: WatchedService, load_balancer: Optional[LoadBalancerIds],
+                    region: str) -> list[dict]:
+    """One row per service: its traffic (when routed), CPU and memory, running tasks."""
+    dimensions = ecs_dimensions(service.ids)
+    traffic = [graph(f"{service.name}: requests and 5XX", region, *(
+        line for number, suffix in enumerate(service.target_group_arn_suffixes, start=1)
+        for line in ((Metric(ALB, "RequestCount", target_group_dimensions(load_balancer, suffix),
+                             "Sum"), f"group {number} requests"),
+                     (Metric(ALB, "HTTPCode_Target_5XX_Count",
+                             target_group_dimensions(load_balancer, suffix), "Sum"),
+                      f"group {number} 5XX"))))
+    ] if service.target_group_arn_suffixes and load_balancer is not None else []
     return [
-        graph("App: CPU and memory %", region,
+        *traffic,
+        graph(f"{service.name}: CPU and memory %", region,
               (Metric(ECS, "CPUUtilization", dimensions, "Average"), "CPU %"),
               (Metric(ECS, "MemoryUtilization", dimensions, "Average"), "memory %")),
-        graph("App: running tasks", region,
+        graph(f"{service.name}: running tasks", region,
               (Metric(CONTAINER_INSIGHTS, "RunningTaskCount", dimensions, "Average"), "tasks")),
     ]
 

@@ -40,6 +40,15 @@ class ServiceIds:
 
 
 @dataclass(frozen=True)
+class WatchedService:
+    """One ECS service: its name in the config, its ids, and its target groups (none: not routed)."""
+
+    name: str
+    ids: ServiceIds
+    target_group_arn_suffixes: Sequence[pulumi.Input[str]] = ()
+
+
+@dataclass(frozen=True)
 class MonitoredResources:
     """Every stack has CloudFront, a database and a cache; the tier adds its compute."""
 
@@ -49,7 +58,7 @@ class MonitoredResources:
     cache_node_ids: Sequence[pulumi.Input[str]]  # the replication group's member clusters
     server_instance_id: Optional[pulumi.Input[str]] = None  # MVP: the EC2 backend
     load_balancer: Optional[LoadBalancerIds] = None  # scaled tier
-    service: Optional[ServiceIds] = None  # scaled tier
+    services: Sequence[WatchedService] = ()  # scaled tier
 
 
 def cloudfront_dimensions(distribution_id: pulumi.Input[str]) -> dict:

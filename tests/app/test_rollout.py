@@ -5,7 +5,7 @@ import pytest
 
 from config.keys import ConfigError
 from preview.engine import run_preview
-from tests.support import named
+from tests.support import named, one_service
 
 SERVICE = "aws:ecs/service:Service"
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
@@ -16,27 +16,27 @@ ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 
 @pytest.fixture(scope="module")
 def linear_plan():
-    return run_preview("staging", overrides={"deploymentStrategy": "linear",
-                                             "linearStepPercent": "20", "linearBakeMinutes": "3"})
+    return one_service(run_preview("staging", overrides={"deploymentStrategy": "linear",
+                                             "linearStepPercent": "20", "linearBakeMinutes": "3"}), "api")
 
 
 @pytest.fixture(scope="module")
 def rolling_plan():
-    return run_preview("staging", overrides={"deploymentStrategy": "rolling"})
+    return one_service(run_preview("staging", overrides={"deploymentStrategy": "rolling"}), "api")
 
 
 def deployment(plan) -> dict:
     return plan.one(SERVICE).inputs["deploymentConfiguration"]
 
 
-def test_prod_shifts_5_percent_first_then_bakes_10_minutes(prod_plan):
-    assert deployment(prod_plan) == {
+def test_prod_shifts_5_percent_first_then_bakes_10_minutes(api_plan_of):
+    assert deployment(api_plan_of("prod")) == {
         "strategy": "CANARY", "bakeTimeInMinutes": "15",
         "canaryConfiguration": {"canaryPercent": 5, "canaryBakeTimeInMinutes": "10"}}
 
 
-def test_staging_switches_blue_to_green(staging_plan):
-    assert deployment(staging_plan) == {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": "15"}
+def test_staging_switches_blue_to_green(api_plan_of):
+    assert deployment(api_plan_of("staging")) == {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": "15"}
 
 
 def test_linear_steps_follow_config(linear_plan):
@@ -56,16 +56,16 @@ def test_rolling_keeps_one_target_group_and_no_traffic_shifting(rolling_plan):
 
 
 @pytest.mark.parametrize("stack", ["staging", "prod"])
-def test_the_circuit_breaker_stays_on_with_every_strategy(plan_of, stack):
-    service = plan_of(stack).one(SERVICE).inputs
+def test_the_circuit_breaker_stays_on_with_every_strategy(api_plan_of, stack):
+    service = api_plan_of(stack).one(SERVICE).inputs
     assert service["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
     assert service["deploymentController"] == {"type": "ECS"}
 
 
 @pytest.mark.parametrize("stack", ["staging", "prod"])
-def test_traffic_shifting_uses_a_second_target_group_of_the_same_shape(plan_of, stack):
-    plan = plan_of(stack)
-    primary, alternate = named(plan, TARGET_GROUP, "api-app"), named(plan, TARGET_GROUP, "api-app-alternate")
+def test_traffic_shifting_uses_a_second_target_group_of_the_same_shape(api_plan_of, stack):
+    plan = api_plan_of(stack)
+    primary, alternate = named(plan, TARGET_GROUP, "api-tg"), named(plan, TARGET_GROUP, "api-tg-alt")
     for key in ("healthCheck", "port", "protocol", "targetType", "vpcId", "deregistrationDelay"):
         assert alternate.inputs[key] == primary.inputs[key], key
     load_balancer, = plan.one(SERVICE).inputs["loadBalancers"]
@@ -76,22 +76,22 @@ def test_traffic_shifting_uses_a_second_target_group_of_the_same_shape(plan_of, 
 
 
 @pytest.mark.parametrize("stack", ["staging", "prod"])
-def test_the_production_rule_starts_all_on_the_primary_and_ecs_owns_the_weights(plan_of, stack):
-    plan = plan_of(stack)
+def test_the_production_rule_starts_all_on_the_primary_and_ecs_owns_the_weights(api_plan_of, stack):
+    plan = api_plan_of(stack)
     rule = plan.one(RULE)
     weights = {group["arn"]: group["weight"]
                for group in rule.inputs["actions"][0]["forward"]["targetGroups"]}
-    assert weights == {named(plan, TARGET_GROUP, "api-app").outputs["arn"]: 100,
-                       named(plan, TARGET_GROUP, "api-app-alternate").outputs["arn"]: 0}
+    assert weights == {named(plan, TARGET_GROUP, "api-tg").outputs["arn"]: 100,
+                       named(plan, TARGET_GROUP, "api-tg-alt").outputs["arn"]: 0}
     assert rule.ignore_changes == ("actions",)
 
 
-def test_ecs_moves_the_weights_with_a_role_scoped_to_load_balancers(prod_plan):
-    advanced = prod_plan.one(SERVICE).inputs["loadBalancers"][0]["advancedConfiguration"]
-    role = next(r for r in prod_plan.of_type(ROLE) if r.outputs["arn"] == advanced["roleArn"])
+def test_ecs_moves_the_weights_with_a_role_scoped_to_load_balancers(api_plan_of):
+    advanced = api_plan_of("prod").one(SERVICE).inputs["loadBalancers"][0]["advancedConfiguration"]
+    role = next(r for r in api_plan_of("prod").of_type(ROLE) if r.outputs["arn"] == advanced["roleArn"])
     trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
     assert [s["Principal"] for s in trust] == [{"Service": "ecs.amazonaws.com"}]
-    attached = [a.inputs["policyArn"] for a in prod_plan.of_type(ATTACHMENT)
+    attached = [a.inputs["policyArn"] for a in api_plan_of("prod").of_type(ATTACHMENT)
                 if a.inputs["role"] == role.outputs["name"]]
     assert attached == ["arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"]
 
@@ -124,12 +124,12 @@ def test_canary_without_a_load_balancer_is_refused():
 
 
 @pytest.mark.parametrize("stack", ["staging", "prod"])
-def test_the_seeds_rollback_alarms_roll_a_failing_deployment_back(plan_of, stack):
-    plan = plan_of(stack)
+def test_the_seeds_rollback_alarms_roll_a_failing_deployment_back(api_plan_of, stack):
+    plan = api_plan_of(stack)
     service = plan.one(SERVICE).inputs
     assert service["alarms"]["enable"] is True and service["alarms"]["rollback"] is True
     alarms = {a.inputs["name"]: a.inputs for a in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
-    prefix = f"webstack-{stack}-"
+    prefix = f"webstack-{stack}-api-"
     thresholds = {name.removeprefix(prefix): alarms[name]["threshold"]  # each one in the plan
                   for name in service["alarms"]["alarmNames"]}
     # seed 004: error rate > 5 %, p95 > 1000 ms (the metric is in seconds), CPU > 80 %, memory > 85 %
@@ -138,9 +138,9 @@ def test_the_seeds_rollback_alarms_roll_a_failing_deployment_back(plan_of, stack
 
 
 @pytest.mark.parametrize("stack", ["staging", "prod"])
-def test_pulumi_leaves_the_target_groups_to_ecs_when_traffic_shifts(plan_of, stack):
+def test_pulumi_leaves_the_target_groups_to_ecs_when_traffic_shifts(api_plan_of, stack):
     """Each blue/green, canary or linear deployment swaps the primary and the alternate group."""
-    assert set(plan_of(stack).one(SERVICE).ignore_changes) == {"desiredCount", "loadBalancers"}
+    assert set(api_plan_of(stack).one(SERVICE).ignore_changes) == {"desiredCount", "loadBalancers"}
 
 
 def test_a_rolling_service_keeps_its_target_group_under_pulumi(rolling_plan):
@@ -155,10 +155,10 @@ def minutes(timeout: str) -> int:
 
 
 @pytest.mark.parametrize("stack, rollout_minutes", [("prod", 10 + 10 + 15), ("staging", 10 + 15)])
-def test_pulumi_waits_longer_than_the_rollout_with_margin(plan_of, stack, rollout_minutes):
+def test_pulumi_waits_longer_than_the_rollout_with_margin(api_plan_of, stack, rollout_minutes):
     """The service waits for steady state; the provider's default 20 minutes is shorter than
     prod's canary (10 min) and bake (15 min) plus the tasks' start."""
-    timeouts = plan_of(stack).one(SERVICE).custom_timeouts
+    timeouts = api_plan_of(stack).one(SERVICE).custom_timeouts
     assert set(timeouts) == {"create", "update"}
     for kind in ("create", "update"):
         assert minutes(timeouts[kind]) >= rollout_minutes * 1.5

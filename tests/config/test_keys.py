@@ -165,4 +165,4 @@ def test_the_cli_prints_the_message_without_a_traceback():
 def test_every_setting_has_a_description_and_a_type_pulumi_knows():
     for setting in SETTINGS:
         assert setting.description.strip(), setting.key
-        assert setting.type in ("string", "integer", "boolean", "array"), setting.key
+        assert setting.type in ("string", "integer", "boolean", "array", "object"), setting.key

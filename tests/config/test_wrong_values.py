@@ -99,6 +99,9 @@ WRONG = {
     "linearBakeMinutes": outside(0, 1440),
     "rolloutBakeMinutes": outside(0, 1440),
     "protectData": words.filter(lambda s: s.strip().lower() not in ("true", "false")),
+    # Not JSON, not an object, or (in the MVP these run in) any services at all.
+    "services": st.one_of(words, st.sampled_from(['[]', '"web"', '{"web": {"routes": ["/*"]}}',
+                                                  '{"Web": {}}', "{}"])),
 }
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from preview.engine import run_preview
-from tests.support import ingress_of, named, rotation_group, security_group
+from tests.support import ingress_of, named, rotation_group, security_group, tasks_group
 
 RDS = "aws:rds/instance:Instance"
 REDIS = "aws:elasticache/replicationGroup:ReplicationGroup"
@@ -150,7 +150,7 @@ def test_only_the_app_tasks_reach_5432(plan_of, stack):
     rotation = rotation_group(plan)
     [rule] = [r for r in ingress_of(plan, group)
               if not rotation or r.inputs["referencedSecurityGroupId"] != rotation.id]
-    assert rule.inputs["referencedSecurityGroupId"] == security_group(plan, "backend").id
+    assert rule.inputs["referencedSecurityGroupId"] == tasks_group(plan).id
     assert (rule.inputs["fromPort"], rule.inputs["toPort"]) == (5432, 5432)
     assert all(db.inputs["vpcSecurityGroupIds"] == [group.id] for db in plan.of_type(RDS))
 
@@ -264,7 +264,7 @@ def test_only_the_app_tasks_reach_6379(plan_of, stack):
     plan = plan_of(stack)
     group = security_group(plan, "cache")
     [rule] = ingress_of(plan, group)
-    assert rule.inputs["referencedSecurityGroupId"] == security_group(plan, "backend").id
+    assert rule.inputs["referencedSecurityGroupId"] == tasks_group(plan).id
     assert (rule.inputs["fromPort"], rule.inputs["toPort"]) == (6379, 6379)
     assert plan.one(REDIS).inputs["securityGroupIds"] == [group.id]
 

@@ -1,5 +1,6 @@
-"""CloudFront in the scaled tier: the assets by default, the ALB for /api/* uncached and signed
-with the secret origin header, over HTTPS end to end, behind the WAF."""
+"""CloudFront in the scaled tier: the services' routes to the ALB uncached and signed with the
+secret origin header (staging and prod: `web` at the default behavior, `api` at /api/*), the
+assets bucket at /assets/*, over HTTPS end to end, behind the WAF."""
 import fnmatch
 import json
 
@@ -18,9 +19,12 @@ def origins(plan) -> dict:
     return {o["originId"]: o for o in plan.one(DISTRIBUTION).inputs["origins"]}
 
 
+def behaviors(plan) -> dict:
+    return {b["pathPattern"]: b for b in plan.one(DISTRIBUTION).inputs["orderedCacheBehaviors"]}
+
+
 def api_behavior(plan) -> dict:
-    [behavior] = plan.one(DISTRIBUTION).inputs["orderedCacheBehaviors"]
-    return behavior
+    return behaviors(plan)["/api/*"]
 
 
 @pytest.mark.parametrize("stack", SCALED)
@@ -29,12 +33,27 @@ def test_the_distribution_has_the_assets_and_the_api_as_origins(plan_of, stack):
 
 
 @pytest.mark.parametrize("stack", SCALED)
-def test_the_assets_stay_the_default_origin_signed_with_origin_access_control(plan_of, stack):
+def test_web_takes_the_default_and_the_assets_keep_their_path_signed_with_origin_access_control(
+        plan_of, stack):
     plan = plan_of(stack)
     oac = plan.one("aws:cloudfront/originAccessControl:OriginAccessControl")
     assert origins(plan)["assets"]["originAccessControlId"] == oac.id
-    default = plan.one(DISTRIBUTION).inputs["defaultCacheBehavior"]
-    assert (default["targetOriginId"], default["viewerProtocolPolicy"]) == ("assets", "redirect-to-https")
+    distribution = plan.one(DISTRIBUTION).inputs
+    default = distribution["defaultCacheBehavior"]
+    assert (default["targetOriginId"], default["viewerProtocolPolicy"]) == ("api", "redirect-to-https")
+    assets = behaviors(plan)["/assets/*"]
+    assert (assets["targetOriginId"], assets["viewerProtocolPolicy"]) == ("assets", "redirect-to-https")
+    assert assets["cachePolicyId"] == MANAGED_CACHE_POLICIES["Managed-CachingOptimized"]
+    # The root object would be asked of the web service as /index.html.
+    assert "defaultRootObject" not in distribution
+
+
+def test_without_a_service_at_the_root_the_assets_keep_the_default(single_app_staging):
+    """A stack without `services` (one `app` at /api/*) serves the site from the bucket."""
+    distribution = single_app_staging.one(DISTRIBUTION).inputs
+    assert distribution["defaultCacheBehavior"]["targetOriginId"] == "assets"
+    assert distribution["defaultRootObject"] == "index.html"
+    assert [b["pathPattern"] for b in distribution["orderedCacheBehaviors"]] == ["/api/*"]
 
 
 @pytest.mark.parametrize("stack", SCALED)
@@ -52,8 +71,9 @@ def test_cloudfront_sends_the_secret_header_the_alb_demands(plan_of, stack):
     [header] = origins(plan)["api"]["customHeaders"]
     secret = named(plan, "random:index/randomPassword:RandomPassword", "api-origin-secret")
     assert header == {"name": "X-Origin-Verify", "value": secret.outputs["result"]}
-    [condition] = plan.one("aws:lb/listenerRule:ListenerRule").inputs["conditions"]
-    assert condition["httpHeader"]["httpHeaderName"] == header["name"]
+    for rule in plan.of_type("aws:lb/listenerRule:ListenerRule"):
+        [condition] = [c for c in rule.inputs["conditions"] if "httpHeader" in c]
+        assert condition["httpHeader"]["httpHeaderName"] == header["name"]
     assert condition["httpHeader"]["values"] == [header["value"]]
 
 
@@ -120,7 +140,7 @@ def test_the_api_url_is_the_site_url_with_the_api_path(plan_of, stack):
     plan = plan_of(stack)
     outputs = plan.outputs
     assert outputs["apiUrl"] == outputs["siteUrl"] + "/api/"
-    [behavior] = plan.one(DISTRIBUTION).inputs["orderedCacheBehaviors"]
+    behavior = api_behavior(plan)
     path = outputs["apiUrl"].removeprefix(outputs["siteUrl"])
     assert fnmatch.fnmatchcase(path, behavior["pathPattern"])
 
@@ -128,7 +148,7 @@ def test_the_api_url_is_the_site_url_with_the_api_path(plan_of, stack):
 @pytest.mark.parametrize("stack", SCALED)
 def test_the_uncached_api_behavior_does_not_ask_for_compression(plan_of, stack):
     """CachingDisabled enables no Gzip/Brotli, so `compress` there would do nothing."""
-    [behavior] = plan_of(stack).one(DISTRIBUTION).inputs["orderedCacheBehaviors"]
+    behavior = api_behavior(plan_of(stack))
     assert behavior["compress"] is False
 
 

@@ -167,9 +167,11 @@ def test_without_a_domain_the_http_listener_still_demands_the_secret_header(no_d
     assert (listener.inputs["port"], listener.inputs["protocol"]) == (80, "HTTP")
     [default] = listener.inputs["defaultActions"]
     assert (default["type"], default["fixedResponse"]["statusCode"]) == ("fixed-response", "403")
-    [rule] = no_domain_plan.of_type("aws:lb/listenerRule:ListenerRule")
-    assert rule.inputs["listenerArn"] == listener.outputs["arn"]
-    assert rule.inputs["conditions"][0]["httpHeader"]["httpHeaderName"] == "X-Origin-Verify"
+    rules = no_domain_plan.of_type("aws:lb/listenerRule:ListenerRule")
+    assert len(rules) == 2  # web's and api's
+    for rule in rules:
+        assert rule.inputs["listenerArn"] == listener.outputs["arn"]
+        assert rule.inputs["conditions"][0]["httpHeader"]["httpHeaderName"] == "X-Origin-Verify"
 
 
 def test_without_a_domain_cloudfront_serves_its_own_certificate_and_name(no_domain_plan):

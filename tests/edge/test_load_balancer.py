@@ -2,7 +2,8 @@
 forwarding only requests that carry CloudFront's secret header, over modern TLS."""
 import pytest
 
-from tests.support import egress_of, ingress_of, named, ports, security_group
+from tests.support import (egress_of, ingress_of, named, ports, security_group, service_group,
+                           tasks_group)
 
 ALB = "aws:lb/loadBalancer:LoadBalancer"
 LISTENER = "aws:lb/listener:Listener"
@@ -84,18 +85,30 @@ def test_a_request_without_the_secret_header_gets_a_403(plan_of, stack):
 
 
 @pytest.mark.parametrize("stack", SCALED)
-def test_only_requests_with_cloudfronts_secret_header_are_forwarded_to_the_app(plan_of, stack):
+@pytest.mark.parametrize("service, paths", [("web", ["/*"]), ("api", ["/api/*"])])
+def test_only_requests_with_cloudfronts_secret_header_are_forwarded_to_each_service(
+        plan_of, stack, service, paths):
     plan = plan_of(stack)
-    [rule] = plan.of_type(RULE)
+    rule = named(plan, RULE, f"{service}-from-cloudfront")
     assert rule.inputs["listenerArn"] == named(plan, LISTENER, "api-https").outputs["arn"]
-    [condition] = rule.inputs["conditions"]
-    assert condition["httpHeader"] == {"httpHeaderName": "X-Origin-Verify",
-                                       "values": [origin_secret(plan).outputs["result"]]}
+    header, path = rule.inputs["conditions"]
+    assert header["httpHeader"] == {"httpHeaderName": "X-Origin-Verify",
+                                    "values": [origin_secret(plan).outputs["result"]]}
+    assert path["pathPattern"] == {"values": paths}
     [action] = rule.inputs["actions"]
-    # Both target groups, all weight on the primary (tests/test_rollout.py checks the weights).
+    # Both of its target groups, all weight on the primary (tests/app/test_rollout.py).
     assert action["type"] == "forward"
     assert {g["arn"] for g in action["forward"]["targetGroups"]} == {
-        g.outputs["arn"] for g in plan.of_type(TARGET_GROUP)}
+        named(plan, TARGET_GROUP, f"{service}-tg{suffix}").outputs["arn"]
+        for suffix in ("", "-alt")}
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_the_more_specific_api_rule_is_evaluated_before_webs_catch_all(plan_of, stack):
+    plan = plan_of(stack)
+    priorities = {service: named(plan, RULE, f"{service}-from-cloudfront").inputs["priority"]
+                  for service in ("web", "api")}
+    assert 1 <= priorities["api"] < priorities["web"] <= 50_000
 
 
 @pytest.mark.parametrize("stack", SCALED)
@@ -106,7 +119,7 @@ def test_the_header_value_is_a_long_random_secret_kept_out_of_clear_state(plan_o
     # ALB header conditions treat * and ? as wildcards: letters and digits only.
     assert secret.inputs["special"] is False
     assert "result" in secret.additional_secret_outputs
-    assert "conditions" in plan.one(RULE).secret_inputs
+    assert all("conditions" in rule.secret_inputs for rule in plan.of_type(RULE))
 
 
 @pytest.mark.parametrize("stack", SCALED)
@@ -122,7 +135,7 @@ def test_every_listener_is_reachable_through_the_albs_security_group(plan_of, st
 @pytest.mark.parametrize("stack", SCALED)
 def test_the_target_group_checks_health_on_slash_health(plan_of, stack):
     plan = plan_of(stack)
-    group = named(plan, TARGET_GROUP, "api-app").inputs
+    group = named(plan, TARGET_GROUP, "api-tg").inputs
     assert (group["targetType"], group["protocol"], group["port"]) == ("ip", "HTTP", APP_PORT)
     assert group["vpcId"] == plan.one("aws:ec2/vpc:Vpc").id
     check = group["healthCheck"]
@@ -130,12 +143,22 @@ def test_the_target_group_checks_health_on_slash_health(plan_of, stack):
 
 
 @pytest.mark.parametrize("stack", SCALED)
-def test_the_app_tasks_admit_only_the_alb_on_the_app_port(plan_of, stack):
+def test_web_admits_only_the_alb_and_api_only_the_alb_and_web_on_the_app_port(plan_of, stack):
+    """`web` lists `api` in dependsOn: api admits web's tasks; nothing else reaches either."""
     plan = plan_of(stack)
-    [rule] = ingress_of(plan, security_group(plan, "backend"))
-    assert rule.inputs["referencedSecurityGroupId"] == security_group(plan, "edge").id
-    assert (rule.inputs["fromPort"], rule.inputs["toPort"]) == (APP_PORT, APP_PORT)
-    assert not {"cidrIpv4", "cidrIpv6", "prefixListId"} & set(rule.inputs)
+    web, api = service_group(plan, "web"), service_group(plan, "api")
+    sources = {name: {(rule.inputs["referencedSecurityGroupId"], rule.inputs["fromPort"],
+                       rule.inputs["toPort"]) for rule in ingress_of(plan, group)}
+               for name, group in (("web", web), ("api", api))}
+    edge = security_group(plan, "edge").id
+    assert sources == {"web": {(edge, APP_PORT, APP_PORT)},
+                       "api": {(edge, APP_PORT, APP_PORT), (web.id, APP_PORT, APP_PORT)}}
+    assert not ingress_of(plan, tasks_group(plan))
+    [web_to_api] = [rule for rule in egress_of(plan, web)
+                    if rule.inputs.get("referencedSecurityGroupId") == api.id]
+    assert (web_to_api.inputs["fromPort"], web_to_api.inputs["toPort"]) == (APP_PORT, APP_PORT)
+    assert not [rule for rule in egress_of(plan, api)
+                if rule.inputs.get("referencedSecurityGroupId") == web.id]
 
 
 @pytest.mark.parametrize("stack", SCALED)

@@ -23,14 +23,17 @@ BACKEND = {
     "backend-status-check": ("AWS/EC2", "StatusCheckFailed", "Maximum", 1, GE, 60, 2, "breaching"),
     "backend-cpu": ("AWS/EC2", "CPUUtilization", "Average", 80, GT, 300, 3, "missing"),
 }
-APP = {
-    "ecs-cpu": ("AWS/ECS", "CPUUtilization", "Average", 80, GT, 60, 3, "missing"),
-    "ecs-memory": ("AWS/ECS", "MemoryUtilization", "Average", 85, GT, 60, 3, "missing"),
-}
+SERVICES = ("api", "web")  # staging's and prod's, seed 001's
+APP = {alarm: expected for service in SERVICES for alarm, expected in {
+    f"{service}-ecs-cpu": ("AWS/ECS", "CPUUtilization", "Average", 80, GT, 60, 3, "missing"),
+    f"{service}-ecs-memory": ("AWS/ECS", "MemoryUtilization", "Average", 85, GT, 60, 3, "missing"),
+}.items()}
 # label → (threshold, comparison, periods): metric-math alarms on the API (5XX count and rate,
 # p95 response time in seconds), missing data not breaching.
-API_ERRORS = {"alb-5xx-count": (1, GE, 5), "alb-5xx-rate": (5, GT, 3),
-              "alb-p95-response-time": (1.0, GT, 3)}
+# The count is the ALB's; the rate and p95 are each routed service's, over its target groups.
+API_ERRORS = {"alb-5xx-count": (1, GE, 5),
+              **{f"{service}-{alarm}": expected for service in SERVICES for alarm, expected in (
+                  ("alb-5xx-rate", (5, GT, 3)), ("alb-p95-response-time", (1.0, GT, 3)))}}
 
 
 def postgres(label, storage_gib, memory_mib=256, connections=64):
@@ -106,8 +109,10 @@ def queries(alarm: dict) -> tuple[str, dict, dict]:
     return result["expression"], metrics, steps
 
 
-def target_groups(plan) -> list[str]:
-    return [g.outputs["arnSuffix"] for g in plan.of_type("aws:lb/targetGroup:TargetGroup")]
+def target_groups(plan, service=None) -> list[str]:
+    """The target groups' ARN suffixes: all, or one service's (its primary and alternate)."""
+    return [g.outputs["arnSuffix"] for g in plan.of_type("aws:lb/targetGroup:TargetGroup")
+            if service is None or g.name in (f"{service}-tg", f"{service}-tg-alt")]
 
 
 @pytest.mark.parametrize("stack", ["staging", "prod"])
@@ -140,10 +145,12 @@ def test_the_5xx_count_adds_the_apps_and_the_load_balancers_errors(plan_of, stac
 
 
 @pytest.mark.parametrize("stack", ["staging", "prod"])
-def test_the_5xx_rate_is_the_worst_of_each_target_group_and_the_load_balancers_own(plan_of, stack):
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_5xx_rate_is_the_worst_of_each_target_group_and_the_load_balancers_own(
+        plan_of, stack, service):
     """A canary at 5 % failing every request would be 5 % of the whole: per group it is 100 %."""
     plan = plan_of(stack)
-    expression, metrics, steps = queries(alarms(plan)["alb-5xx-rate"].inputs)
+    expression, metrics, steps = queries(alarms(plan)[f"{service}-alb-5xx-rate"].inputs)
     assert expression == f"MAX([{', '.join(steps)}])"
     by_group = {}
     for step in steps.values():
@@ -152,16 +159,19 @@ def test_the_5xx_rate_is_the_worst_of_each_target_group_and_the_load_balancers_o
         assert metrics[requests]["metricName"] == "RequestCount"
         by_group[metrics[errors]["dimensions"].get("TargetGroup")] = metrics[errors]["metricName"]
     assert by_group == {None: "HTTPCode_ELB_5XX_Count",
-                        **{group: "HTTPCode_Target_5XX_Count" for group in target_groups(plan)}}
+                        **{group: "HTTPCode_Target_5XX_Count"
+                           for group in target_groups(plan, service)}}
+    assert len(target_groups(plan, service)) == 2
 
 
 @pytest.mark.parametrize("stack", ["staging", "prod"])
-def test_the_p95_is_the_slowest_target_groups(plan_of, stack):
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_p95_is_the_slowest_target_groups(plan_of, stack, service):
     plan = plan_of(stack)
-    expression, metrics, _ = queries(alarms(plan)["alb-p95-response-time"].inputs)
+    expression, metrics, _ = queries(alarms(plan)[f"{service}-alb-p95-response-time"].inputs)
     assert expression == f"MAX([{', '.join(metrics)}])"
     assert sorted(m["dimensions"]["TargetGroup"] for m in metrics.values()) == sorted(
-        target_groups(plan))
+        target_groups(plan, service))
     assert {(m["metricName"], m["stat"]) for m in metrics.values()} == {("TargetResponseTime",
                                                                          "p95")}
 
@@ -198,10 +208,12 @@ def test_the_backends_alarms_measure_its_instance(dev_plan):
 def test_the_apps_alarms_measure_its_load_balancer_and_service(plan_of, stack):
     plan = plan_of(stack)
     found = alarms(plan)
-    service = {"ClusterName": plan.one("aws:ecs/cluster:Cluster").inputs["name"],
-               "ServiceName": plan.one("aws:ecs/service:Service").inputs["name"]}
-    for label in ("ecs-cpu", "ecs-memory"):
-        assert found[label].inputs["dimensions"] == service
+    for name in SERVICES:
+        service = {"ClusterName": plan.one("aws:ecs/cluster:Cluster").inputs["name"],
+                   "ServiceName": named(plan, "aws:ecs/service:Service",
+                                        f"{name}-service").inputs["name"]}
+        for label in ("ecs-cpu", "ecs-memory"):
+            assert found[f"{name}-{label}"].inputs["dimensions"] == service
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -271,10 +283,10 @@ def test_each_alarm_takes_its_own_threshold_from_config_in_its_metrics_unit(over
 def test_an_override_replaces_the_stack_files_thresholds_and_leaves_the_rest_at_default():
     plan = run_preview("staging", overrides={"alarmThresholds": '{"ecsCpuPercent": 70}'})
     found = alarms(plan)
-    assert found["ecs-cpu"].inputs["threshold"] == 70
+    assert found["api-ecs-cpu"].inputs["threshold"] == found["web-ecs-cpu"].inputs["threshold"] == 70
     # staging's file sets rdsConnections; an alarmThresholds override replaces the whole object.
     assert found["postgres-connections"].inputs["threshold"] == 64
-    assert found["ecs-memory"].inputs["threshold"] == 85
+    assert found["api-ecs-memory"].inputs["threshold"] == 85
 
 
 def test_the_descriptions_say_which_setting_changes_the_threshold(overridden_plan):
@@ -291,10 +303,14 @@ def test_free_storage_is_a_share_of_the_configured_storage():
 
 
 @pytest.mark.parametrize("stack", ["staging", "prod"])
+@pytest.mark.parametrize("service", SERVICES)
 def test_the_deployment_alarms_are_the_services_error_latency_cpu_and_memory_alarms(plan_of,
-                                                                                  stack):
-    by_name = {a.inputs["name"]: a.inputs for a in plan_of(stack).of_type(ALARM)}
-    names = deployment_alarm_names(f"webstack-{stack}")
+                                                                                  stack, service):
+    plan = plan_of(stack)
+    by_name = {a.inputs["name"]: a.inputs for a in plan.of_type(ALARM)}
+    names = deployment_alarm_names(f"webstack-{stack}", service, routed=True)
+    ecs = named(plan, "aws:ecs/service:Service", f"{service}-service").inputs
+    assert ecs["alarms"]["alarmNames"] == names
     assert [(by_name[n].get("metricName"), by_name[n]["threshold"]) for n in names] == [
         (None, 5),  # the 5XX rate, % of requests (metric math)
         (None, 1.0),  # the p95 response time, seconds (metric math)

@@ -32,7 +32,7 @@ def test_an_over_budget_stack_fails_naming_its_biggest_lines(plan_of):
     total = estimate_plan(plan_of("prod")).total
     assert violation.mandatory and violation.urn is None
     assert f"over maxMonthlyUsd $100.00 by ${total - 100:,.2f}" in violation.message
-    assert "app-service Fargate x86_64 vCPU hours" in violation.message  # prod's biggest line
+    assert "api-service Fargate x86_64 vCPU hours" in violation.message  # prod's biggest line
     assert "Not priced, so not counted: " in violation.message and "db.t3.large" in violation.message
 
 

@@ -35,6 +35,16 @@ def test_a_second_prefix_list_rule_exceeds_the_60_rule_quota():
     assert ec2.security_group_rule_quota(plan(resource(SG, "alb", {}, id="sg-1"), rules[0])) == []
 
 
+def test_rules_of_groups_whose_ids_are_unknown_are_not_lumped_together():
+    """On a first run every group's id is the same unknown: 55 + 6 rules of different groups
+    once read as 61 rules of one (prod's ALB group and its services' groups)."""
+    rules = [resource(INGRESS, "cf", {"securityGroupId": UNKNOWN, "prefixListId": "pl-1",
+                                      "fromPort": 443, "toPort": 443})]
+    rules += [resource(INGRESS, f"from-alb-{n}", {"securityGroupId": UNKNOWN, "fromPort": 80,
+                                                  "toPort": 80}) for n in range(6)]
+    assert ec2.security_group_rule_quota(plan(*rules)) == []
+
+
 def test_a_subnet_in_a_zone_the_region_lacks_is_refused():
     """us-west-1 has two zones, a and b (moto's table in config/regions.py)."""
     subnet = resource(ec2.SUBNET, "private-c", {"availabilityZone": "us-west-1c"})
