@@ -96,8 +96,8 @@ def seed_004_greenflow(plan):
         "canaryConfiguration": {"canaryPercent": 5, "canaryBakeTimeInMinutes": "40"}}
     thresholds = {alarm.name: alarm.inputs["threshold"] for alarm in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
     # the seed's rollback conditions: error rate > 5 %, p95 > 1000 ms (in seconds), CPU > 80 %, memory > 85 %
-    assert (thresholds["alarms-alb-5xx-rate"], thresholds["alarms-alb-p95-response-time"],
-            thresholds["alarms-ecs-cpu"], thresholds["alarms-ecs-memory"]) == (5, 1, 80, 85)
+    assert (thresholds["alarms-app-alb-5xx-rate"], thresholds["alarms-app-alb-p95-response-time"],
+            thresholds["alarms-app-ecs-cpu"], thresholds["alarms-app-ecs-memory"]) == (5, 1, 80, 85)
 
 
 def kept_30_days_or_more(plan):
