@@ -14,6 +14,13 @@ def preview(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
+def _run_in_process(capsys, *argv: str) -> tuple[int, str]:
+    from preview.__main__ import main
+
+    code = main(list(argv))
+    return code, capsys.readouterr().out
+
+
 @pytest.fixture(scope="module")
 def dev_json():
     result = preview("dev", "--json")
@@ -29,8 +36,8 @@ def test_json_counts_match_the_listed_resources(dev_json, dev_plan):
     assert dev_json["outputs"]["siteUrl"].startswith("https://")
 
 
-def test_text_shows_tree_counts_and_outputs(dev_json):
-    text = preview("dev").stdout
+def test_text_shows_tree_counts_and_outputs(capsys, dev_json):
+    _, text = _run_in_process(capsys, "dev")
     assert "pulumi:pulumi:Stack  webstack-dev" in text
     assert "├─ + webstack:database:Database  database" in text
     assert "│  ├─ + aws:rds/instance:Instance  database-instance" in text
@@ -39,8 +46,8 @@ def test_text_shows_tree_counts_and_outputs(dev_json):
     assert re.search(rf"^  siteUrl +{re.escape(dev_json['outputs']['siteUrl'])}$", text, re.M)
 
 
-def test_protected_resources_are_marked():
-    text = preview("dev", "--set", "protectData=true").stdout
+def test_protected_resources_are_marked(capsys):
+    _, text = _run_in_process(capsys, "dev", "--set", "protectData=true")
     assert "aws:rds/instance:Instance  database-instance [protected]" in text
     assert "aws:ec2/instance:Instance  backend-instance [protected]" not in text
 
@@ -63,11 +70,11 @@ ADMIN_CIDR = "203.0.113.7/32"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 
 
-def test_policies_prints_the_tree_then_the_report_and_exits_1_on_a_mandatory_violation():
+def test_policies_prints_the_tree_then_the_report_and_exits_1_on_a_mandatory_violation(capsys):
     # The program allows SSH from adminCidrs; dev's policy config admits no admin network.
-    result = preview("dev", "--policies", "--set", f'adminCidrs=["{ADMIN_CIDR}"]')
-    assert result.returncode == 1, result.stderr
-    lines = result.stdout.splitlines()
+    code, out = _run_in_process(capsys, "dev", "--policies", "--set", f'adminCidrs=["{ADMIN_CIDR}"]')
+    assert code == 1
+    lines = out.splitlines()
     tree = lines.index("pulumi:pulumi:Stack  webstack-dev")
     report = lines.index("Policy check (webstack-guardrails, policies/config/dev.json):")
     group = lines.index("[mandatory] sg-admin-ports-from-admin-cidrs (1)")
@@ -77,13 +84,6 @@ def test_policies_prints_the_tree_then_the_report_and_exits_1_on_a_mandatory_vio
     assert ADMIN_CIDR in lines[group + 2]
     assert any(line.startswith("[advisory] stateful-resources-protected (") for line in lines[group:])
     assert lines[-1].startswith("Policy check: 1 mandatory, ")
-
-
-def _run_in_process(capsys, *argv: str) -> tuple[int, str]:
-    from preview.__main__ import main
-
-    code = main(list(argv))
-    return code, capsys.readouterr().out
 
 
 def test_json_includes_the_violations(capsys, dev_json, dev_plan):
