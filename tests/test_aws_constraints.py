@@ -99,7 +99,7 @@ def scaled_overrides(draw) -> dict:
             "canaryBakeMinutes": str(draw(st.integers(0, 1440)))}
 
 
-@settings(max_examples=10)  # each example is a whole staging preview (~1.2 s)
+@settings(max_examples=6)  # each example is a whole staging preview (~1.5 s, web + api)
 @given(scaled_overrides())
 def test_any_accepted_scaled_config_stays_within_awss_constraints(overrides):
     plan = run_preview("staging", overrides=overrides)

@@ -47,7 +47,7 @@ def as_config_strings(config: dict) -> dict:
     return {k: (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in config.items()}
 
 
-@settings(max_examples=10)  # each example is a whole dev preview (~0.8 s)
+@settings(max_examples=6)  # each example is a whole dev preview (~0.8 s); the parser alone sees 300
 @given(valid_configs())
 def test_valid_configs_build_and_sizes_follow_config(config):
     plan = run_preview("dev", overrides=as_config_strings(config))
