@@ -5,7 +5,7 @@ import pytest
 
 from config.keys import ConfigError
 from preview.engine import run_preview
-from tests.support import named, one_service
+from tests.support import named, one_service, refused_before_any_resource
 
 SERVICE = "aws:ecs/service:Service"
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
@@ -110,11 +110,7 @@ def test_ecs_moves_the_weights_with_a_role_scoped_to_load_balancers(api_plan_of)
                                          "allowed: one of rolling, blue_green, canary, linear"),
 ])
 def test_rollout_values_ecs_would_reject_are_refused_before_any_resource(overrides, named_in_error):
-    registered = []
-    with pytest.raises(ConfigError) as caught:
-        run_preview("prod", overrides=overrides, registrations=registered)
-    assert named_in_error in str(caught.value)
-    assert registered == []
+    assert named_in_error in refused_before_any_resource("prod", overrides)
 
 
 def test_canary_without_a_load_balancer_is_refused():
