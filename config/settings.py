@@ -154,6 +154,8 @@ class StackSettings:
     edge: EdgeSettings
     backup: BackupSettings
     monitoring: MonitoringSettings
+    # `monthly-budget.maxMonthlyUsd` of the stack's policy config; None: no AWS Budgets budget.
+    monthly_budget_usd: Optional[float] = None
 
     @property
     def service(self) -> ServiceSettings:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("components", "config", "policies", "preview", "ops", "cost", "preflight")
+PACKAGES = ("components", "config", "policies", "preview", "ops", "cost", "preflight", "tiers")
 LAYERS = ("network", "edge", "app", "data", "observability")
 
 
