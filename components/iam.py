@@ -21,12 +21,18 @@ def service_role(name: str, service: str, parent: pulumi.Resource,
 
 def allow_reading_secrets(name: str, role: pulumi.Input[str], sid: str,
                           secret_arns: Sequence[pulumi.Input[str]],
-                          parent: pulumi.Resource) -> aws.iam.RolePolicy:
-    """The role may read exactly these Secrets Manager secrets, nothing else."""
+                          parent: pulumi.Resource,
+                          parameter_arns: Sequence[str] = ()) -> aws.iam.RolePolicy:
+    """The role may read exactly these Secrets Manager secrets (and SSM parameters), nothing
+    else."""
+    statements = [{"Sid": sid, "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+                   "Resource": list(secret_arns)}] if secret_arns else []
+    if parameter_arns:
+        # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-ssm-paramstore.html
+        statements.append({"Sid": f"{sid}Parameters", "Effect": "Allow",
+                           "Action": "ssm:GetParameters", "Resource": sorted(parameter_arns)})
     return aws.iam.RolePolicy(name, role=role, policy=pulumi.Output.json_dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Sid": sid, "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
-                       "Resource": list(secret_arns)}]}),
+        "Version": "2012-10-17", "Statement": statements}),
         opts=pulumi.ResourceOptions(parent=parent))
 
 

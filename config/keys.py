@@ -190,8 +190,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Scaled tier: the product's services by name, each with image, port, "
             "healthCheckPath, cpu, memory, minTasks, desiredTasks, maxTasks, cpuTarget (each "
             "defaults to its flat key: appImage, appPort, taskCpu…), kind (web, internal or "
-            "worker), routes (path patterns at the edge, web only) and dependsOn (the services "
-            "it may call). Unset: one web service `app` at /api/* from the flat keys. Rollout "
+            "worker), routes (path patterns at the edge, web only), dependsOn (the services it "
+            "may call), environment (name → value) and secrets (name → ARN of a Secrets Manager "
+            "secret or SSM parameter). Unset: one web service `app` at /api/* from the flat keys. Rollout "
             "keys stay stack-wide.", parse=load_object),
     Setting("protectData", "boolean", True,
             "Protect stateful resources: Pulumi protect plus AWS deletion protection. "

@@ -41,7 +41,22 @@ ASSETS_PATH = "/assets/*"
 DEFAULTS_FROM = {"image": "appImage", "port": "appPort", "cpu": "taskCpu", "memory": "taskMemory",
                  "minTasks": "minTasks", "desiredTasks": "desiredTasks", "maxTasks": "maxTasks",
                  "cpuTarget": "scalingCpuTarget"}
-FIELDS = (*DEFAULTS_FROM, "healthCheckPath", "kind", "routes", "dependsOn")
+FIELDS = (*DEFAULTS_FROM, "healthCheckPath", "kind", "routes", "dependsOn", "environment",
+          "secrets")
+# https://docs.aws.amazon.com/lambda/latest/api/API_Environment.html: a variable's name matches
+# [a-zA-Z]([a-zA-Z0-9_])+; the stricter of the two runtimes' rules, so a service can move tiers.
+VARIABLE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]+$")
+# Names the program sets itself (the data stores' endpoints) and AWS_*, which Lambda reserves
+# (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+RESERVED_PREFIXES = ("AWS_", "DATABASE_", "REDIS_")
+# A literal value under such a name is a secret in plain config: it belongs in `secrets`.
+SECRET_LOOKING = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|CREDENTIAL",
+                            re.IGNORECASE)
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
+# and .../secrets-envvar-ssm-paramstore.html: a container's secret comes from a Secrets Manager
+# secret or a Systems Manager parameter, by ARN.
+SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:(?:secretsmanager:[a-z0-9-]+:\d{12}:secret:"
+                        r"[A-Za-z0-9/_+=.@-]+|ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9/_.-]+)$")
 EXAMPLE = ('{"web": {"routes": ["/*"], "dependsOn": ["api"]}, '
            '"api": {"routes": ["/api/*"], "cpu": 1024, "memory": 2048}}')
 
@@ -158,6 +173,10 @@ def _service(name: str, spec: Any, flat: Mapping[str, Any]
     problems += found + _route_problems(where, kind, routes)
     depends_on, found = _string_list(where, "dependsOn", spec.get("dependsOn", []))
     problems += found
+    environment, found = _variables(where, "environment", spec.get("environment", {}))
+    problems += found
+    secrets, found = _variables(where, "secrets", spec.get("secrets", {}))
+    problems += found + _environment_problems(where, environment, secrets)
     if problems:
         return None, problems
     problems += _size_problems(where, values)
@@ -168,7 +187,8 @@ def _service(name: str, spec: Any, flat: Mapping[str, Any]
         memory=values["memory"], min_tasks=values["minTasks"],
         desired_tasks=values["desiredTasks"], max_tasks=values["maxTasks"],
         cpu_target=values["cpuTarget"], health_check_path=health, kind=kind,
-        routes=tuple(routes), depends_on=tuple(sorted(set(depends_on)))), []
+        routes=tuple(routes), depends_on=tuple(sorted(set(depends_on))),
+        environment=tuple(sorted(environment.items())), secrets=tuple(sorted(secrets.items()))), []
 
 
 def _integer(low: int, high: int) -> Callable[[Any], Optional[str]]:
@@ -183,6 +203,42 @@ def _string_list(where: str, key: str, value: Any) -> tuple[list[str], list[str]
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return value, []
     return [], [f"{where}.{key} = {json.dumps(value)} is not valid; allowed: a list of strings"]
+
+
+def _variables(where: str, key: str, value: Any) -> tuple[dict, list[str]]:
+    if isinstance(value, dict) and all(isinstance(item, str) for item in value.values()):
+        return value, []
+    return {}, [f"{where}.{key} = {json.dumps(value)} is not valid; allowed: an object of "
+                "variable names to strings, e.g. {\"LOG_LEVEL\": \"info\"}"]
+
+
+def _environment_problems(where: str, environment: dict, secrets: dict) -> list[str]:
+    """Names both runtimes accept and the program does not set; secrets by ARN only."""
+    problems = []
+    for key, values in (("environment", environment), ("secrets", secrets)):
+        for name in values:
+            if not VARIABLE.match(name):
+                problems.append(f"{where}.{key}: {name!r} is not a valid variable name; "
+                                "allowed: a letter, then letters, digits or _ (2 or more "
+                                "characters)")
+            elif name.upper().startswith(RESERVED_PREFIXES):
+                problems.append(f"{where}.{key}: {name!r} is not allowed; names starting with "
+                                f"{', '.join(RESERVED_PREFIXES)} are set by the program or AWS")
+    for name in sorted(set(environment) & set(secrets)):
+        problems.append(f"{where}.environment and {where}.secrets both set {name!r}; allowed: "
+                        "each variable in one of them")
+    for name, value in sorted(environment.items()):
+        if SECRET_LOOKING.search(name) and not SECRET_ARN.match(value):
+            problems.append(f"{where}.environment.{name} holds a literal value under a secret's "
+                            f"name; allowed: move it to {where}.secrets as the ARN of a Secrets "
+                            "Manager secret or SSM parameter (config is plaintext)")
+    for name, value in sorted(secrets.items()):
+        if not SECRET_ARN.match(value):
+            problems.append(f"{where}.secrets.{name} = {json.dumps(value)} is not valid; "
+                            "allowed: the ARN of a Secrets Manager secret "
+                            "(arn:aws:secretsmanager:<region>:<account>:secret:<name>) or an SSM "
+                            "parameter (arn:aws:ssm:<region>:<account>:parameter/<name>)")
+    return problems
 
 
 def _route_problems(where: str, kind: Any, routes: list[str]) -> list[str]:

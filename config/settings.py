@@ -74,6 +74,8 @@ class ServiceSettings:
     kind: str = "web"  # web: routed from the edge; internal: called by services; worker: neither
     routes: tuple[str, ...] = ("/api/*",)  # path patterns at the edge (web services only)
     depends_on: tuple[str, ...] = ()  # the services it may call
+    environment: tuple[tuple[str, str], ...] = ()  # (name, value), sorted by name
+    secrets: tuple[tuple[str, str], ...] = ()  # (name, ARN of a secret or SSM parameter)
 
     @property
     def routed(self) -> bool:

@@ -151,8 +151,11 @@ def app_service(settings: StackSettings, config: ServiceSettings, network: Netwo
         settings.name_prefix, config, settings.region, network.vpc_id,
         network.private_subnet_ids, security_group_ids, cluster, route,
         settings.log_retention_days, logs_key.arn,
-        environment=app_environment(settings, database, cache),
-        secrets=app_secrets(cache), secret_arns=(cache.auth_secret_arn,),
+        environment={**app_environment(settings, database, cache), **dict(config.environment)},
+        secrets={**app_secrets(cache), **dict(config.secrets)},
+        secret_arns=(cache.auth_secret_arn, *(arn for _, arn in config.secrets
+                                              if ":secretsmanager:" in arn)),
+        parameter_arns=tuple(arn for _, arn in config.secrets if ":ssm:" in arn),
         runtime_secret_arns=(database.master_secret_arn,),
         rollout=settings.rollout if route else None,
         deployment_alarm_names=deployment_alarm_names(settings.name_prefix, config.name,

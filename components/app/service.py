@@ -50,6 +50,7 @@ class ServiceArgs:
     # Environment variable → Secrets Manager reference (ARN, optionally ":json-key::").
     secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     secret_arns: Sequence[pulumi.Input[str]] = ()  # the secrets the tasks may read at start
+    parameter_arns: Sequence[str] = ()  # the SSM parameters they may read at start
     # Secrets the app itself reads while it runs (rotated ones), through the task role.
     runtime_secret_arns: Sequence[pulumi.Input[str]] = ()
     rollout: Optional[RolloutSettings] = None  # None: rolling
@@ -134,9 +135,10 @@ class Service(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         aws.iam.RolePolicyAttachment(f"{name}-execution-policy", role=role.name,
                                      policy_arn=EXECUTION_POLICY, opts=child)
-        if args.secret_arns:
+        if args.secret_arns or args.parameter_arns:
             allow_reading_secrets(f"{name}-read-secrets", role.id, "ReadTaskSecrets",
-                                  args.secret_arns, parent=self)
+                                  args.secret_arns, parent=self,
+                                  parameter_arns=args.parameter_arns)
         return role
 
     def _task_role(self, name: str, args: ServiceArgs) -> aws.iam.Role:

@@ -93,3 +93,26 @@ def test_renaming_and_reordering_web_leaves_apis_plan_untouched(plan_of):
     assert own_resources(after, "api") == own_resources(before, "api")
     names = {r.name for r in one_service(after, "api")}
     assert "api-firewall-from-frontend" in names and "api-firewall-from-web" not in names
+
+
+def test_a_services_environment_and_secrets_reach_its_container_and_roles_only():
+    from preview.engine import run_preview
+    from tests.app.test_service import container
+    from tests.config.test_services import PARAMETER, SECRET
+    services = {"web": {"routes": ["/*"]},
+                "api": {"routes": ["/api/*"], "environment": {"LOG_LEVEL": "debug"},
+                        "secrets": {"STRIPE_KEY": SECRET, "FLAGS": PARAMETER}}}
+    plan = run_preview("staging", overrides={"services": json.dumps(services)})
+    api, web = one_service(plan, "api"), one_service(plan, "web")
+    definition = container(api)
+    assert {"name": "LOG_LEVEL", "value": "debug"} in definition["environment"]
+    assert {"name": "STRIPE_KEY", "valueFrom": SECRET} in definition["secrets"]
+    assert {"name": "FLAGS", "valueFrom": PARAMETER} in definition["secrets"]
+    assert "LOG_LEVEL" not in {v["name"] for v in container(web)["environment"]}
+    [reads] = [p for p in api.of_type("aws:iam/rolePolicy:RolePolicy")
+               if p.name == "api-read-secrets"]
+    statements = {s["Sid"]: s for s in json.loads(reads.inputs["policy"])["Statement"]}
+    assert SECRET in statements["ReadTaskSecrets"]["Resource"]
+    assert statements["ReadTaskSecretsParameters"] == {
+        "Sid": "ReadTaskSecretsParameters", "Effect": "Allow", "Action": "ssm:GetParameters",
+        "Resource": [PARAMETER]}

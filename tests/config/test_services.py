@@ -113,3 +113,36 @@ def test_priorities_do_not_depend_on_order_or_on_the_other_services():
     with_more = rule_priorities(settings({"admin": {"routes": ["/admin/*"]}, "web": WEB,
                                           "api": API, "docs": {"routes": ["/docs/*"]}}).services)
     assert both == reordered == {name: with_more[name] for name in both}
+
+
+SECRET = "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:webstack/stripe-AbCdEf"
+PARAMETER = "arn:aws:ssm:ap-northeast-2:123456789012:parameter/webstack/feature-flags"
+
+
+def test_environment_and_secrets_are_kept_sorted_by_name():
+    api = settings({"api": {**API, "environment": {"LOG_LEVEL": "info", "FEATURE_X": "on"},
+                            "secrets": {"STRIPE_KEY": SECRET, "FLAGS": PARAMETER}}}).services[0]
+    assert api.environment == (("FEATURE_X", "on"), ("LOG_LEVEL", "info"))
+    assert api.secrets == (("FLAGS", PARAMETER), ("STRIPE_KEY", SECRET))
+
+
+@pytest.mark.parametrize("variables, expected", [
+    ({"environment": {"9LIVES": "x"}},
+     "webstack:services.api.environment: '9LIVES' is not a valid variable name"),
+    ({"environment": {"AWS_REGION": "us-east-1"}},
+     "webstack:services.api.environment: 'AWS_REGION' is not allowed; names starting with AWS_"),
+    ({"environment": {"DATABASE_HOST": "db.example.com"}},
+     "webstack:services.api.environment: 'DATABASE_HOST' is not allowed"),
+    ({"environment": {"STRIPE_SECRET": "sk_live_123"}},
+     "webstack:services.api.environment.STRIPE_SECRET holds a literal value under a secret's "
+     "name; allowed: move it to webstack:services.api.secrets"),
+    ({"environment": {"LOG_LEVEL": 3}},
+     "webstack:services.api.environment = {\"LOG_LEVEL\": 3} is not valid; allowed: an object"),
+    ({"secrets": {"STRIPE_KEY": "sk_live_123"}},
+     "webstack:services.api.secrets.STRIPE_KEY = \"sk_live_123\" is not valid; allowed: the ARN"),
+    ({"environment": {"FLAGS": "x"}, "secrets": {"FLAGS": PARAMETER}},
+     "webstack:services.api.environment and webstack:services.api.secrets both set 'FLAGS'"),
+])
+def test_bad_environment_or_secrets_are_refused_naming_the_key(variables, expected):
+    [found] = problems({"api": {**API, **variables}})
+    assert found.startswith(expected)
