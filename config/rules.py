@@ -65,7 +65,7 @@ ALARM_TIERS = {
     **dict.fromkeys(("ec2StatusCheckFailed", "ec2CpuPercent"), ("mvp",)),
     **dict.fromkeys(("rdsCpuPercent", "rdsFreeStoragePercent", "rdsFreeableMemoryMiB",
                      "rdsConnections", "redisEngineCpuPercent", "redisMemoryPercent",
-                     "redisEvictions", "cloudfront5xxRatePercent"), ("mvp", "scaled")),
+                     "redisEvictions", "cloudfront5xxRatePercent"), ("mvp", "scaled", "serverless")),
 }
 # The only threshold where 0 means something (alarm on any eviction); at 0 every other alarm
 # always fires (a count or a latency above 0, a status check ≥ 0) or never does (memory below 0).
