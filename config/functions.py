@@ -189,17 +189,32 @@ def _api_route_problems(where: str, routes: list[str]) -> list[str]:
             for route in routes if not API_ROUTE.match(route)]
 
 
+PROXY = "{proxy+}"
+
+
+def method_paths(route: str) -> list[str]:
+    """The API Gateway resource paths a route takes a method on: `/api/*` → `/api` and
+    `/api/{proxy+}` (the greedy path variable does not match the parent itself); `/*` → `/` and
+    `/{proxy+}`; `/health` → `/health`."""
+    if not route.endswith("/*"):
+        return [route]
+    parent = route[:-2]
+    return [parent or "/", f"{parent}/{PROXY}"]
+
+
 def _across_functions(functions: list[FunctionSettings]) -> list[str]:
     """A path claimed twice; more reserved concurrency than an account's default can give."""
     problems = []
-    owner: dict[str, str] = {}
+    owner: dict[str, tuple[str, str]] = {}
     for function in functions:
         for route in function.routes:
-            if route in owner:
-                problems.append(f"{KEY}.{function.name}.routes: {route!r} is also claimed by "
-                                f"{KEY}.{owner[route]}.routes; allowed: each path in one "
-                                "function only")
-            owner.setdefault(route, function.name)
+            for path in method_paths(route):
+                if path in owner:
+                    name, other = owner[path]
+                    problems.append(f"{KEY}.{function.name}.routes: {route!r} takes {path}, "
+                                    f"which {KEY}.{name}.routes {other!r} takes too; allowed: "
+                                    "each path in one function only")
+                owner.setdefault(path, (function.name, route))
     reserved = sum(f.reserved_concurrency or 0 for f in functions)
     if reserved > MAX_RESERVED:
         problems.append(f"{KEY}: reservedConcurrency adds up to {reserved}; allowed: at most "

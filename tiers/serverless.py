@@ -1,0 +1,160 @@
+"""The serverless tier (seeds 000 and 003): CloudFront (WAF, security headers, S3 for static
+files) → a regional API Gateway REST API → Lambda functions behind their alias `live`, shifted
+between versions by CodeDeploy; optionally PostgreSQL and Redis, which put the functions in the
+VPC's private subnets."""
+from __future__ import annotations
+
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from components.app.firewall import AppFirewall, AppFirewallArgs
+from components.app.function import Function, FunctionArgs, FunctionNetwork
+from components.app.function_rollout import FunctionRollout, FunctionRolloutArgs
+from components.data.cache import REDIS_PORT, Cache
+from components.data.database import POSTGRES_PORT, Database
+from components.edge.api_gateway import API_KEY_HEADER, ApiGateway, ApiGatewayArgs
+from components.edge.assets import AssetsArgs, AssetsBucket
+from components.edge.cdn import ApiOrigin, Cdn, CdnArgs
+from components.edge.waf import Waf, WafArgs
+from components.network.flow_logs import FlowLogsArgs
+from components.network.vpc import Network, NetworkArgs, PrivateSubnetsArgs
+from components.observability.deployment_history import DeploymentHistory, DeploymentHistoryArgs
+from components.observability.logs_key import LogsKey, LogsKeyArgs
+from components.observability.monitored import MonitoredResources
+from config.keys import StackSettings
+from config.services import literal_prefix
+from tiers.shared import (alerting, monitoring, recovery, redis_cache, sql_database,
+                          tagged_provider, zones_for)
+
+
+class DataStores:
+    """The stack's PostgreSQL and Redis, either or both absent, and what a function needs of
+    them: its network, its variables (endpoints and secret ARNs, never a value) and secrets."""
+
+    def __init__(self, settings: StackSettings, logs_key: LogsKey, provider: aws.Provider,
+                 opts: pulumi.ResourceOptions):
+        serverless = settings.serverless
+        self.network: Optional[Network] = None
+        self.database: Optional[Database] = None
+        self.cache: Optional[Cache] = None
+        self.function_network: Optional[FunctionNetwork] = None
+        if not serverless.in_vpc:
+            return
+        prefix = settings.name_prefix
+        self.network = Network("network", NetworkArgs(
+            prefix, settings.network.cidr, zones_for(settings, provider),
+            private=PrivateSubnetsArgs(settings.network.nat_gateways, settings.region),
+            flow_logs=FlowLogsArgs(prefix, settings.log_retention_days, logs_key.arn)), opts)
+        # The functions' group: nothing in (nothing connects to a function), out to HTTPS and
+        # the data stores, which admit this group alone.
+        firewall = AppFirewall("functions-firewall", AppFirewallArgs(
+            prefix, self.network.vpc_id, settings.network.cidr), opts)
+        self.function_network = FunctionNetwork(self.network.private_subnet_ids, [firewall.id])
+        if serverless.sql_database:
+            self.database = sql_database(settings, self.network, firewall.id, logs_key, opts)
+        if serverless.redis_cache:
+            self.cache = redis_cache(settings, self.network, firewall.id, opts)
+
+    def environment(self, settings: StackSettings) -> dict:
+        """The database password rotates, so a function gets the secret's ARN and reads it when
+        it connects; Redis's AUTH token likewise by ARN."""
+        found = {}
+        if self.database is not None:
+            found |= {"DATABASE_HOST": self.database.endpoint,
+                      "DATABASE_NAME": settings.database.name,
+                      "DATABASE_PORT": str(POSTGRES_PORT),
+                      "DATABASE_SECRET_ARN": self.database.master_secret_arn}
+        if self.cache is not None:
+            found |= {"REDIS_HOST": self.cache.endpoint, "REDIS_PORT": str(REDIS_PORT),
+                      "REDIS_TLS": "true", "REDIS_AUTH_SECRET_ARN": self.cache.auth_secret_arn}
+        return found
+
+    def secret_arns(self) -> list:
+        return [*([self.database.master_secret_arn] if self.database else []),
+                *([self.cache.auth_secret_arn] if self.cache else [])]
+
+
+def build_serverless(settings: StackSettings, provider: aws.Provider) -> dict:
+    prefix, serverless = settings.name_prefix, settings.serverless
+    opts = pulumi.ResourceOptions(providers=[provider])
+    # CloudFront's WAF, metrics and alarm topic live in us-east-1, whatever the stack's region.
+    us_east_1 = tagged_provider("aws-us-east-1", "us-east-1", settings)
+
+    logs_key = LogsKey("logs", LogsKeyArgs(prefix, settings.region), opts)
+    alerts = alerting(settings, us_east_1, opts)
+    stores = DataStores(settings, logs_key, provider, opts)
+    rollout = FunctionRollout("rollout", FunctionRolloutArgs(
+        prefix, settings.region, serverless.deployment_config, settings.log_retention_days,
+        logs_key.arn), opts)
+    functions = {}
+    for config in serverless.functions:
+        functions[config.name] = Function(config.name, FunctionArgs(
+            prefix, config, settings.log_retention_days, logs_key.arn,
+            environment=stores.environment(settings), secret_arns=stores.secret_arns(),
+            network=stores.function_network), opts)
+        # The rollback alarms come with the serverless alarms (components/observability/alarms.py,
+        # function_rollback_alarm_names); until they are built, a failed deployment still rolls
+        # back (DEPLOYMENT_FAILURE).
+        rollout.watch(config.name, functions[config.name], rollback_alarm_names=[])
+    routed = {config.name: config.routes for config in serverless.functions if config.routed}
+    api = ApiGateway("api", ApiGatewayArgs(
+        prefix, settings.region, {name: functions[name] for name in routed}, routed,
+        serverless.api_rate_limit, serverless.api_burst_limit, settings.log_retention_days,
+        logs_key.arn), opts)
+    assets = AssetsBucket("assets", AssetsArgs(prefix, protect=settings.protect_data), opts)
+    waf = Waf("waf", WafArgs(prefix, settings.edge.waf_rate_limit, us_east_1), opts)
+    cdn = Cdn("cdn", CdnArgs(
+        prefix, assets, settings.edge.price_class,
+        api=ApiOrigin(api.domain_name, True, API_KEY_HEADER, api.api_key,
+                      paths=[route for routes in routed.values() for route in routes],
+                      origin_path=api.origin_path),
+        web_acl_arn=waf.arn), opts)
+    first_route = next((route for routes in routed.values() for route in routes), "/*")
+
+    return {"siteUrl": cdn.url,
+            "apiUrl": pulumi.Output.concat(cdn.url, literal_prefix(first_route)),
+            "assetsBucket": assets.bucket_name, "webAclArn": waf.arn,
+            "cdnDistributionId": cdn.distribution.id,
+            "apiId": api.api.id, "apiStage": api.stage_name,
+            "functionNames": pulumi.Output.json_dumps(
+                {name: function.function.name for name, function in functions.items()}),
+            "deploymentApplication": rollout.application.name,
+            **data_outputs(stores),
+            **backups_and_history(settings, stores, alerts, opts),
+            **monitoring(settings, MonitoredResources(
+                cdn.distribution.id,
+                [stores.database.instance.identifier] if stores.database else [],
+                settings.database.allocated_storage if stores.database else 0,
+                cache_nodes(settings, stores.cache)), alerts, us_east_1, opts)}
+
+
+def cache_nodes(settings: StackSettings, cache: Optional[Cache]) -> list:
+    if cache is None:
+        return []
+    members = cache.replication_group.member_clusters
+    return [members.apply(lambda ids, n=n: sorted(ids)[n]) for n in range(settings.cache.nodes)]
+
+
+def data_outputs(stores: DataStores) -> dict:
+    found = {}
+    if stores.database is not None:
+        found |= {"databaseEndpoint": stores.database.endpoint,
+                  "databaseInstanceId": stores.database.instance.identifier}
+    if stores.cache is not None:
+        found |= {"cacheEndpoint": stores.cache.endpoint,
+                  "cacheReplicationGroupId": stores.cache.replication_group.id}
+    return found
+
+
+def backups_and_history(settings: StackSettings, stores: DataStores, alerts,
+                        opts: pulumi.ResourceOptions) -> dict:
+    """AWS Backup of what holds data (a selection needs at least one resource), and the
+    deployment history table."""
+    backed_up = [stores.database.instance.arn] if stores.database else []
+    if backed_up:
+        return recovery(settings, backed_up, alerts, opts)
+    history = DeploymentHistory("deployments", DeploymentHistoryArgs(
+        settings.name_prefix, settings.protect_data), opts)
+    return {"deploymentHistoryTable": history.table_name}
