@@ -40,7 +40,16 @@ MAX_RESERVED = 900
 # (nodejs20.x, python3.11, java17, dotnet8, provided.al2…) are refused.
 RUNTIMES = ("nodejs24.x", "nodejs22.x", "python3.14", "python3.13", "python3.12", "java25",
             "java21", "dotnet10", "ruby3.4", "ruby3.3", "provided.al2023")
-HANDLER = re.compile(r"^[^\s]{1,128}$")  # Lambda's Handler: up to 128 characters, no white space
+# https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html: Handler, up to 128
+# characters matching [^\s]+.
+HANDLER = re.compile(r"^[^\s]{1,128}$")
+
+
+def handler_rule(value: Any) -> Optional[str]:
+    """What a handler may be, or None when `value` is one."""
+    if isinstance(value, str) and HANDLER.match(value):
+        return None
+    return "the entry point, e.g. index.handler (up to 128 characters, no white space)"
 # s3://<bucket>/<key>: S3 bucket naming rules (3–63 lower-case letters, digits, dots, hyphens).
 S3_CODE = re.compile(r"^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(\S{1,1024})$")
 # A private ECR image, by tag or digest (Lambda runs images from Amazon ECR only:
@@ -176,9 +185,10 @@ def _code_problems(where: str, code: Any, spec: dict, values: dict,
     if values["runtime"] not in RUNTIMES:
         problems.append(f"{where}.runtime = {json.dumps(values['runtime'])} is not valid; "
                         f"allowed: one of {', '.join(RUNTIMES)} (Lambda's supported runtimes)")
-    if not (isinstance(values["handler"], str) and HANDLER.match(values["handler"])):
+    allowed = handler_rule(values["handler"])
+    if allowed:
         problems.append(f"{where}.handler = {json.dumps(values['handler'])} is not valid; "
-                        "allowed: the entry point, e.g. index.handler (up to 128 characters)")
+                        f"allowed: {allowed}")
     return problems
 
 

@@ -23,7 +23,7 @@ from config.rules import (ALARM_THRESHOLDS, ALARM_TIERS, CLOUDFRONT_PRICE_CLASSE
                           domain_name, email_list, hosted_zone_id, in_range, instance_type,
                           object_of_numbers, one_of, postgres_version, redis_version, slack_id,
                           vpc_cidr)
-from config.functions import RUNTIMES, parse_functions
+from config.functions import RUNTIMES, handler_rule, parse_functions
 from config.services import ServicesError, default_service, load_object, parse_services
 from config.settings import (BackupSettings, CacheSettings, DatabaseSettings, DomainSettings,
                                  EdgeSettings, FunctionSettings, MonitoringSettings,
@@ -210,7 +210,7 @@ SETTINGS: tuple[Setting, ...] = (
             one_of(*RUNTIMES)),
     Setting("lambdaHandler", "string", "index.handler",
             "Serverless tier: the entry point of a function shipped as a zip unless it sets its "
-            "own."),
+            "own.", handler_rule),
     Setting("lambdaDeploymentConfig", "string",
             "CodeDeployDefault.LambdaCanary10Percent30Minutes",
             "Serverless tier: how CodeDeploy shifts traffic to a new function version (seed 000: "

@@ -10,7 +10,9 @@ import pytest
 import preflight
 from policies.offline import evaluate, has_mandatory, read_pack_config
 from preview.engine import REPO_ROOT
-from preview.examples import EXAMPLES, TABLE_HEADER, preview_example, table_row, waiting_rows
+from preview.examples import EXAMPLES, TABLE_HEADER, preview_example, table_row
+from tests.app.serverless_checks import serverless_plan
+from tests.support import tasks_group
 
 README = REPO_ROOT / "README.md"
 START, END = "<!-- examples-table:start (python -m preview.examples) -->", "<!-- examples-table:end -->"
@@ -100,6 +102,35 @@ def seed_004_greenflow(plan):
             thresholds["alarms-app-ecs-cpu"], thresholds["alarms-app-ecs-memory"]) == (5, 1, 80, 85)
 
 
+def seed_000_willbook(plan):
+    function, statements = serverless_plan(
+        plan, memory=2048, config="CodeDeployDefault.LambdaCanary10Percent30Minutes")
+    assert database(plan) == {"class": "db.t3.large", "storage": 100, "max storage": 1000,
+                              "multi-AZ": True, "backup days": 30, "replicas": 0}
+    assert redis(plan)["node"] == "cache.m6g.large"
+    inputs = function.inputs
+    assert inputs["reservedConcurrentExecutions"] == 200
+    # In the private subnets, in the group the database and cache admit; endpoints and secret ARNs
+    # in its environment, never a password.
+    private = {s.id for s in plan.of_type("aws:ec2/subnet:Subnet")
+               if s.inputs["tags"]["SubnetKind"] == "private"}
+    assert set(inputs["vpcConfig"]["subnetIds"]) == private and private
+    assert inputs["vpcConfig"]["securityGroupIds"] == [tasks_group(plan).id]
+    variables = inputs["environment"]["variables"]
+    assert variables["DATABASE_SECRET_ARN"].startswith("arn:aws:secretsmanager:")
+    assert variables["REDIS_AUTH_SECRET_ARN"] == statements["Secrets"]["Resource"][1]
+    assert "VpcAccess" in statements and "DeadLetters" not in statements
+
+
+def seed_003_hanbit_todo(plan):
+    function, statements = serverless_plan(
+        plan, memory=1024, config="CodeDeployDefault.LambdaLinear10PercentEvery1Minute")
+    # DynamoDB only: no VPC, no database, no cache; the function outside any VPC.
+    assert plan.of_type("aws:ec2/vpc:Vpc") == [] and plan.of_type(DB) == [] and plan.of_type(REDIS) == []
+    assert "vpcConfig" not in function.inputs and "VpcAccess" not in statements
+    assert function.inputs["environment"]["variables"] == {"LOG_LEVEL": "info"}
+
+
 def kept_30_days_or_more(plan):
     """Production-shaped: logs and backups kept 30 days or more, databases deletion-protected."""
     assert min(retention_days(plan)) >= 30
@@ -111,7 +142,9 @@ def kept_30_days_or_more(plan):
 SEED_CHECKS = {"kfood-shorts": (seed_001_kfood_shorts, kept_30_days_or_more),
                "marketing-mvp": (seed_002_stage_1,),
                "marketing-saas": (seed_002_stage_2, kept_30_days_or_more),
-               "greenflow": (seed_004_greenflow, kept_30_days_or_more)}
+               "greenflow": (seed_004_greenflow, kept_30_days_or_more),
+               "willbook": (seed_000_willbook, kept_30_days_or_more),
+               "hanbit-todo": (seed_003_hanbit_todo,)}
 
 
 def readme_table() -> str:
@@ -131,10 +164,10 @@ def test_each_example_previews_passes_its_checks_and_holds_its_seeds_numbers(exa
     assert table_row(example, plan) in readme_table().splitlines()
 
 
-def test_the_readme_examples_table_has_one_row_per_example_and_the_waiting_seeds():
+def test_the_readme_examples_table_has_one_row_per_example():
     lines = readme_table().splitlines()
-    assert lines[:2] == list(TABLE_HEADER) and lines[-len(waiting_rows()):] == waiting_rows()
-    assert len(lines) == len(TABLE_HEADER) + len(EXAMPLES) + len(waiting_rows())
+    assert lines[:2] == list(TABLE_HEADER)
+    assert len(lines) == len(TABLE_HEADER) + len(EXAMPLES)
 
 
 def test_every_example_file_is_in_the_catalog():
