@@ -369,8 +369,13 @@ def _domain_problems(v: Mapping[str, Any]) -> list[str]:
 
 
 def _data_store_problems(v: Mapping[str, Any]) -> list[str]:
-    """The MVP and scaled tiers always build both data stores."""
+    """The MVP and scaled tiers always build both data stores; the serverless tier has no
+    custom domain yet."""
     tier = v.get("tier")
+    if tier == "serverless" and v.get("domain"):
+        return [f"{PROJECT}:domain = {v['domain']!r} is not valid with {PROJECT}:tier = "
+                "'serverless'; allowed: unset (the serverless tier runs on CloudFront's own "
+                "domain; its certificates and records are not built yet)"]
     if tier not in ("mvp", "scaled"):
         return []
     return [f"{PROJECT}:{key} = false is not valid with {PROJECT}:tier = {tier!r}; allowed: true "

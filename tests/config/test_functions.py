@@ -85,6 +85,12 @@ def test_the_serverless_tier_needs_functions_and_only_it_runs_without_a_data_sto
                                       "serverless tier runs without it)"]
 
 
+def test_a_domain_is_refused_in_the_serverless_tier_rather_than_ignored():
+    [found] = problems({"api": {"routes": ["/api/*"], "code": ZIP}}, domain="example.com",
+                       hostedZoneId="Z0123456789ABCDEFGHIJ")
+    assert found.startswith("webstack:domain = 'example.com' is not valid with webstack:tier = 'serverless'")
+
+
 def test_a_serverless_stack_without_functions_registers_nothing():
     message = refused_before_any_resource("dev", {"tier": "serverless"})
     assert "webstack:services is required with webstack:tier = 'serverless'" in message
