@@ -19,7 +19,7 @@ from components.edge.certificates import Certificates, CertificatesArgs
 from components.edge.dns_records import DnsRecords, DnsRecordsArgs
 from components.edge.load_balancer import ORIGIN_SECRET_HEADER, LoadBalancer, LoadBalancerArgs
 from components.edge.route import Route, RouteArgs
-from components.edge.waf import Waf, WafArgs
+from components.edge.waf import Waf, WafArgs, WafLoggingArgs
 from components.network.flow_logs import FlowLogsArgs
 from components.network.vpc import Network, NetworkArgs, PrivateSubnetsArgs
 from components.observability.alarms import deployment_alarm_names
@@ -126,7 +126,11 @@ def edge(settings: StackSettings, assets: AssetsBucket, load_balancer: LoadBalan
     """CloudFront behind the WAF: the services' routes to the ALB, the rest (or `/assets/*` when a
     service takes `/*`) from the assets bucket; the domain's records."""
     prefix, domain = settings.name_prefix, settings.edge.domain
-    waf = Waf("waf", WafArgs(prefix, settings.edge.waf_rate_limit, us_east_1), opts)
+    # The WAF's request logs must live in us-east-1 with the web ACL: a logs key there too.
+    edge_logs_key = LogsKey("edge-logs", LogsKeyArgs(prefix, "us-east-1"),
+                            pulumi.ResourceOptions(providers=[us_east_1]))
+    waf = Waf("waf", WafArgs(prefix, settings.edge.waf_rate_limit, us_east_1,
+                             WafLoggingArgs(settings.log_retention_days, edge_logs_key.arn)), opts)
     cdn = Cdn("cdn", CdnArgs(
         prefix, assets, settings.edge.price_class,
         api=ApiOrigin(domain.api_origin if domain else load_balancer.dns_name,

@@ -17,7 +17,7 @@ from components.data.database import POSTGRES_PORT, Database
 from components.edge.api_gateway import API_KEY_HEADER, ApiGateway, ApiGatewayArgs
 from components.edge.assets import AssetsArgs, AssetsBucket
 from components.edge.cdn import ApiOrigin, Cdn, CdnArgs
-from components.edge.waf import Waf, WafArgs
+from components.edge.waf import Waf, WafArgs, WafLoggingArgs
 from components.network.flow_logs import FlowLogsArgs
 from components.network.vpc import Network, NetworkArgs, PrivateSubnetsArgs
 from components.observability.deployment_history import DeploymentHistory, DeploymentHistoryArgs
@@ -104,7 +104,11 @@ def build_serverless(settings: StackSettings, provider: aws.Provider) -> dict:
         serverless.api_rate_limit, serverless.api_burst_limit, settings.log_retention_days,
         logs_key.arn), opts)
     assets = AssetsBucket("assets", AssetsArgs(prefix, protect=settings.protect_data), opts)
-    waf = Waf("waf", WafArgs(prefix, settings.edge.waf_rate_limit, us_east_1), opts)
+    # The WAF's request logs must live in us-east-1 with the web ACL: a logs key there too.
+    edge_logs_key = LogsKey("edge-logs", LogsKeyArgs(prefix, "us-east-1"),
+                            pulumi.ResourceOptions(providers=[us_east_1]))
+    waf = Waf("waf", WafArgs(prefix, settings.edge.waf_rate_limit, us_east_1,
+                             WafLoggingArgs(settings.log_retention_days, edge_logs_key.arn)), opts)
     cdn = Cdn("cdn", CdnArgs(
         prefix, assets, settings.edge.price_class,
         api=ApiOrigin(api.domain_name, True, API_KEY_HEADER, api.api_key,
