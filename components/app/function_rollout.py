@@ -46,8 +46,9 @@ class FunctionRollout(pulumi.ComponentResource):
         super().__init__("webstack:function:FunctionRollout", name, None, opts)
         self._name, self._args = name, args
         child = pulumi.ResourceOptions(parent=self)
+        self.application_name = f"{args.name_prefix}-functions"
         self.application = aws.codedeploy.Application(
-            f"{name}-application", name=f"{args.name_prefix}-functions", compute_platform="Lambda",
+            f"{name}-application", name=self.application_name, compute_platform="Lambda",
             opts=child)
         self.codedeploy_role = service_role(f"{name}-codedeploy-role", "codedeploy.amazonaws.com",
                                             self)
@@ -56,14 +57,18 @@ class FunctionRollout(pulumi.ComponentResource):
         self.deployer_logs = encrypted_log_group(
             f"{name}-deployer-logs", f"/aws/lambda/{self.deployer_name}", args.log_retention_days,
             args.logs_key_arn, self)
-        self._deployer_policy = aws.iam.RolePolicy(
-            f"{name}-deployer-logs-policy", role=self.deployer_role.id,
-            policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": [
-                {"Sid": "Logs", "Effect": "Allow",
-                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                 "Resource": pulumi.Output.concat(self.deployer_logs.arn, ":*")},
-                {"Sid": "Traces", "Effect": "Allow", "Action": XRAY_ACTIONS, "Resource": "*"}]}),
-            opts=child)
+        # One policy for every function of the stack (their names share the prefix), so the
+        # roles stay within IAM's inline-policy size however many functions there are.
+        account_id = aws.get_caller_identity_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        functions = pulumi.Output.concat("arn:aws:lambda:", args.region, ":", account_id,
+                                         ":function:", args.name_prefix, "-*")
+        codedeploy_policy = aws.iam.RolePolicy(
+            f"{name}-codedeploy-policy", role=self.codedeploy_role.id,
+            policy=_codedeploy_policy(functions), opts=child)
+        deployer_policy = aws.iam.RolePolicy(
+            f"{name}-deployer-policy", role=self.deployer_role.id,
+            policy=self._deployer_policy(account_id, functions), opts=child)
         self.deployer = aws.lambda_.Function(
             f"{name}-deployer", name=self.deployer_name, role=self.deployer_role.arn,
             runtime=DEPLOYER_RUNTIME, handler="function_deployer.handler",
@@ -73,22 +78,18 @@ class FunctionRollout(pulumi.ComponentResource):
             logging_config=aws.lambda_.FunctionLoggingConfigArgs(
                 log_format="JSON", log_group=self.deployer_logs.name),
             opts=pulumi.ResourceOptions(parent=self,
-                                        depends_on=[self.deployer_logs, self._deployer_policy]))
+                                        depends_on=[self.deployer_logs, deployer_policy]))
+        self._ready = [codedeploy_policy, deployer_policy]
         self.deployment_groups: dict[str, aws.codedeploy.DeploymentGroup] = {}
         self.register_outputs({"applicationName": self.application.name,
                                "deployerName": self.deployer.name})
 
     def watch(self, config_name: str, function: Function,
               rollback_alarm_names: Sequence[pulumi.Input[str]]) -> aws.lambda_.Invocation:
-        """The function's deployment group, the permissions to move its alias, and the
-        invocation that starts a deployment whenever `pulumi up` publishes a new version."""
+        """The function's deployment group, and the invocation that starts a deployment whenever
+        `pulumi up` publishes a new version."""
         prefix, label = self._args.name_prefix, f"{self._name}-{config_name}"
-        child = pulumi.ResourceOptions(parent=self)
         group_name = f"{prefix}-{config_name}"
-        aliases = [function.function.arn, pulumi.Output.concat(function.function.arn, ":*")]
-        codedeploy_policy = aws.iam.RolePolicy(
-            f"{label}-codedeploy-policy", role=self.codedeploy_role.id,
-            policy=_codedeploy_policy(aliases), opts=child)
         group = aws.codedeploy.DeploymentGroup(
             f"{label}-group", app_name=self.application.name, deployment_group_name=group_name,
             service_role_arn=self.codedeploy_role.arn,
@@ -101,11 +102,8 @@ class FunctionRollout(pulumi.ComponentResource):
             alarm_configuration=aws.codedeploy.DeploymentGroupAlarmConfigurationArgs(
                 enabled=True, alarms=list(rollback_alarm_names))
             if rollback_alarm_names else None,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[codedeploy_policy]))
+            opts=pulumi.ResourceOptions(parent=self, depends_on=self._ready))
         self.deployment_groups[config_name] = group
-        allowed = aws.iam.RolePolicy(
-            f"{label}-deployer-policy", role=self.deployer_role.id,
-            policy=self._deployer_statements(group, aliases), opts=child)
         return aws.lambda_.Invocation(
             f"{label}-deployment", function_name=self.deployer.name,
             input=pulumi.Output.json_dumps({
@@ -114,36 +112,41 @@ class FunctionRollout(pulumi.ComponentResource):
                 "targetVersion": function.version}),
             triggers={"targetVersion": function.version},
             opts=pulumi.ResourceOptions(parent=self,
-                                        depends_on=[group, allowed, function.alias]))
+                                        depends_on=[group, self.deployer, function.alias]))
 
-    def _deployer_statements(self, group: aws.codedeploy.DeploymentGroup,
-                             aliases: list) -> pulumi.Output[str]:
-        """Read the function's alias, start deployments of its group: nothing else.
-        CreateDeployment's resources: https://docs.aws.amazon.com/codedeploy/latest/userguide/auth-and-access-control-permissions-reference.html"""
-        config_arn = pulumi.Output.concat(
-            "arn:aws:codedeploy:", self._args.region, ":",
-            aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id,
-            ":deploymentconfig:", self._args.deployment_config)
+    def _deployer_policy(self, account_id: pulumi.Output[str],
+                         functions: pulumi.Output[str]) -> pulumi.Output[str]:
+        """Its logs and traces; read the stack's functions' aliases and start deployments of the
+        stack's application: nothing else. CreateDeployment's resources:
+        https://docs.aws.amazon.com/codedeploy/latest/userguide/auth-and-access-control-permissions-reference.html"""
+        codedeploy = pulumi.Output.concat("arn:aws:codedeploy:", self._args.region, ":",
+                                          account_id, ":")
+        application = self.application_name
         return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Logs", "Effect": "Allow",
+             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+             "Resource": pulumi.Output.concat(self.deployer_logs.arn, ":*")},
+            {"Sid": "Traces", "Effect": "Allow", "Action": XRAY_ACTIONS, "Resource": "*"},
             {"Sid": "ReadAlias", "Effect": "Allow", "Action": "lambda:GetAlias",
-             "Resource": aliases},
+             "Resource": functions},
             {"Sid": "Deploy", "Effect": "Allow", "Action": "codedeploy:CreateDeployment",
-             "Resource": group.arn},
+             "Resource": pulumi.Output.concat(codedeploy, "deploymentgroup:", application, "/*")},
             {"Sid": "Revision", "Effect": "Allow",
              "Action": ["codedeploy:RegisterApplicationRevision",
                         "codedeploy:GetApplicationRevision"],
-             "Resource": self.application.arn},
+             "Resource": pulumi.Output.concat(codedeploy, "application:", application)},
             {"Sid": "Config", "Effect": "Allow", "Action": "codedeploy:GetDeploymentConfig",
-             "Resource": config_arn}]})
+             "Resource": pulumi.Output.concat(codedeploy, "deploymentconfig:",
+                                              self._args.deployment_config)}]})
 
 
-def _codedeploy_policy(aliases: list) -> pulumi.Output[str]:
-    """What CodeDeploy needs to shift one function's alias and watch its alarms (the Lambda part of
-    the managed AWSCodeDeployRoleForLambda, scoped to this function)."""
+def _codedeploy_policy(functions: pulumi.Input[str]) -> pulumi.Output[str]:
+    """What CodeDeploy needs to shift the stack's functions' aliases and watch their alarms (the
+    Lambda part of the managed AWSCodeDeployRoleForLambda, scoped to the stack's functions)."""
     return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": [
         {"Sid": "ShiftAlias", "Effect": "Allow",
          "Action": ["lambda:GetAlias", "lambda:UpdateAlias",
                     "lambda:GetProvisionedConcurrencyConfig"],
-         "Resource": aliases},
+         "Resource": functions},
         {"Sid": "WatchAlarms", "Effect": "Allow", "Action": "cloudwatch:DescribeAlarms",
          "Resource": "*"}]})

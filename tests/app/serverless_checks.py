@@ -70,8 +70,15 @@ def codedeploy_shifts_each_new_version(plan: Plan, config: str):
     # A new version changes the triggers, which re-runs the invocation; it waits for the group.
     assert invocation.inputs["triggers"] == {"targetVersion": function.outputs["version"]}
     assert group.urn in invocation.dependencies
-    deployer = policy_of(plan, "rollout-api-deployer-policy")["Statement"]
-    assert {s["Sid"]: s["Resource"] for s in deployer}["Deploy"] == group.outputs["arn"]
+    # The deployer may start deployments of this stack's application only, and read its
+    # functions' aliases; CodeDeploy may move those aliases only.
+    deployer = {s["Sid"]: s["Resource"] for s in policy_of(plan, "rollout-deployer-policy")["Statement"]}
+    application = f"webstack-{plan.stack}-functions"
+    assert deployer["Deploy"] == f"arn:aws:codedeploy:ap-northeast-2:123456789012:deploymentgroup:{application}/*"
+    functions = f"arn:aws:lambda:ap-northeast-2:123456789012:function:webstack-{plan.stack}-*"
+    assert deployer["ReadAlias"] == functions
+    shifts = {s["Sid"]: s for s in policy_of(plan, "rollout-codedeploy-policy")["Statement"]}
+    assert shifts["ShiftAlias"]["Resource"] == functions and "lambda:UpdateAlias" in shifts["ShiftAlias"]["Action"]
 
 
 def api_proxies_routes_to_the_alias_behind_a_key(plan: Plan, alias):
