@@ -57,8 +57,9 @@ class FunctionRollout(pulumi.ComponentResource):
         self.deployer_logs = encrypted_log_group(
             f"{name}-deployer-logs", f"/aws/lambda/{self.deployer_name}", args.log_retention_days,
             args.logs_key_arn, self)
-        # One policy for every function of the stack (their names share the prefix), so the
-        # roles stay within IAM's inline-policy size however many functions there are.
+        # One policy for every function of the stack (their names share the prefix), so the roles
+        # stay within IAM's 10,240 characters of inline policies per role however many functions
+        # there are (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
         account_id = aws.get_caller_identity_output(
             opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         functions = pulumi.Output.concat("arn:aws:lambda:", args.region, ":", account_id,
