@@ -432,17 +432,20 @@ def parse_settings(raw: Mapping[str, Any], *, stack: str, region: Optional[str])
                  if not any(re.search(rf"{PROJECT}:{key}\b", p) for key in refused)]
     problems += _region_problems(values, region)
     services = _services(values, problems)
-    functions = _functions(values, region, problems)
+    functions = _functions(values, stack, region, problems)
     if problems:
         raise ConfigError(problems)
     return _build(values, services, stack=stack, region=region, functions=functions)
 
 
 FUNCTION_FLAT_KEYS = ("lambdaMemoryMb", "lambdaTimeoutSeconds", "lambdaRuntime", "lambdaHandler")
+# https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html: a function name alone is
+# at most 64 characters.
+MAX_FUNCTION_NAME = 64
 
 
-def _functions(values: Mapping[str, Any], region: Optional[str], problems: list[str]
-               ) -> tuple[FunctionSettings, ...]:
+def _functions(values: Mapping[str, Any], stack: str, region: Optional[str],
+               problems: list[str]) -> tuple[FunctionSettings, ...]:
     """The serverless tier's functions (`services`, required there), problems appended."""
     if values.get("tier") != "serverless" or any(k not in values for k in FUNCTION_FLAT_KEYS):
         return ()
@@ -452,10 +455,15 @@ def _functions(values: Mapping[str, Any], region: Optional[str], problems: list[
                         '{"api": {"routes": ["/api/*"], "code": "s3://my-artifacts/api.zip"}}')
         return ()
     try:
-        return parse_functions(values["services"], values, region)
+        functions = parse_functions(values["services"], values, region)
     except ServicesError as err:
         problems += err.problems
         return ()
+    problems += [f"{PROJECT}:services.{f.name}: the function name {PROJECT}-{stack}-{f.name} is "
+                 f"{len(f'{PROJECT}-{stack}-{f.name}')} characters; allowed: at most "
+                 f"{MAX_FUNCTION_NAME} (Lambda's limit): a shorter function or stack name"
+                 for f in functions if len(f"{PROJECT}-{stack}-{f.name}") > MAX_FUNCTION_NAME]
+    return functions
 
 
 def _services(values: Mapping[str, Any], problems: list[str]) -> tuple[ServiceSettings, ...]:

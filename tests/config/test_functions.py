@@ -85,6 +85,14 @@ def test_the_serverless_tier_needs_functions_and_only_it_runs_without_a_data_sto
                                       "serverless tier runs without it)"]
 
 
+def test_a_function_name_longer_than_lambda_allows_is_refused():
+    with pytest.raises(ConfigError) as refused:
+        parse_settings({"tier": "serverless", "services": json.dumps(
+            {"reports-exporter": {"kind": "worker", "code": ZIP}})}, stack="s" * 39, region=REGION)
+    [found] = refused.value.problems
+    assert found.startswith("webstack:services.reports-exporter: the function name") and "is 65 characters" in found
+
+
 def test_a_domain_is_refused_in_the_serverless_tier_rather_than_ignored():
     [found] = problems({"api": {"routes": ["/api/*"], "code": ZIP}}, domain="example.com",
                        hostedZoneId="Z0123456789ABCDEFGHIJ")
