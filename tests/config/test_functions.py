@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from config.functions import method_paths
 from config.keys import ConfigError, parse_settings
 from tests.support import refused_before_any_resource
 
@@ -102,3 +103,12 @@ def test_a_domain_is_refused_in_the_serverless_tier_rather_than_ignored():
 def test_a_serverless_stack_without_functions_registers_nothing():
     message = refused_before_any_resource("dev", {"tier": "serverless"})
     assert "webstack:services is required with webstack:tier = 'serverless'" in message
+
+
+@pytest.mark.parametrize("route, paths", [
+    ("/api/*", ["/api", "/api/{proxy+}"]), ("/*", ["/", "/{proxy+}"]),
+    ("/v2/users/*", ["/v2/users", "/v2/users/{proxy+}"]), ("/health", ["/health"])])
+def test_each_route_takes_api_gateway_methods_on_its_paths(route, paths):
+    """{proxy+} does not match its parent, so `/api/*` needs `/api` too (API Gateway's greedy path
+    variable)."""
+    assert method_paths(route) == paths
