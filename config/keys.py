@@ -23,6 +23,7 @@ from config.rules import (ALARM_THRESHOLDS, ALARM_TIERS, CLOUDFRONT_PRICE_CLASSE
                           domain_name, email_list, hosted_zone_id, in_range, instance_type,
                           object_of_numbers, one_of, postgres_version, redis_version, slack_id,
                           vpc_cidr)
+from config.instance_services import default_instance_service
 from config.services import ServicesError, default_service, load_object, parse_services
 from config.settings import (BackupSettings, CacheSettings, DatabaseSettings, DomainSettings,
                                  EdgeSettings, MonitoringSettings, NetworkSettings,
@@ -379,14 +380,14 @@ def parse_settings(raw: Mapping[str, Any], *, stack: str, region: Optional[str])
 def _services(values: Mapping[str, Any], problems: list[str]) -> tuple[ServiceSettings, ...]:
     """`services` when set (its problems appended to `problems`), else the one default service."""
     flat_keys = ("appImage", "appPort", "taskCpu", "taskMemory", "minTasks", "desiredTasks",
-                 "maxTasks", "scalingCpuTarget")
-    if values.get("services") is None or any(key not in values for key in flat_keys):
-        return (default_service(values),) if all(key in values for key in flat_keys) else ()
-    if values.get("tier") == "mvp":
-        problems.append(f"{PROJECT}:services is not valid with {PROJECT}:tier = 'mvp'; allowed: "
-                        "unset (the MVP instance runs one container, from appImage and appPort; "
-                        "several services on the instance are not built yet)")
+                 "maxTasks", "scalingCpuTarget", "tier")
+    # On the MVP the services share the instance: its type bounds their sizes.
+    flat_keys += ("serverInstanceType",) if values.get("tier") == "mvp" else ()
+    if any(key not in values for key in flat_keys):
         return ()
+    if values.get("services") is None:
+        return ((default_instance_service(values),) if values["tier"] == "mvp"
+                else (default_service(values),))
     try:
         return parse_services(values["services"], values)
     except ServicesError as err:
@@ -403,7 +404,7 @@ def _build(v: Mapping[str, Any], services: tuple[ServiceSettings, ...], *, stack
                                 nat_gateways=v["natGateways"]),
         server=ServerSettings(
             instance_type=v["serverInstanceType"], root_volume_gb=v["serverRootVolumeGb"],
-            admin_cidrs=tuple(v["adminCidrs"]), app_image=v["appImage"], app_port=v["appPort"]),
+            admin_cidrs=tuple(v["adminCidrs"])),
         database=DatabaseSettings(
             instance_class=v["dbInstanceClass"], engine_version=v["dbEngineVersion"],
             allocated_storage=v["dbAllocatedStorage"],
