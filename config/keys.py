@@ -188,12 +188,14 @@ SETTINGS: tuple[Setting, ...] = (
             "traffic has moved, for an instant rollback (0 to 1440).",
             in_range(0, MAX_BAKE_MINUTES)),
     Setting("services", "object", OPTIONAL,
-            "Scaled tier: the product's services by name, each with image, port, "
-            "healthCheckPath, cpu, memory, minTasks, desiredTasks, maxTasks, cpuTarget (each "
-            "defaults to its flat key: appImage, appPort, taskCpu…), kind (web, internal or "
-            "worker), routes (path patterns at the edge, web only) and dependsOn (the services "
-            "it may call). Unset: one web service `app` at /api/* from the flat keys. Rollout "
-            "keys stay stack-wide.", parse=load_object),
+            "The product's services by name, each with image, port, healthCheckPath, cpu, "
+            "memory, minTasks, desiredTasks, maxTasks, cpuTarget (each defaults to its flat key: "
+            "appImage, appPort, taskCpu…), kind (web, internal or worker), routes (path patterns "
+            "at the edge, web only) and dependsOn (the services it may call). Scaled tier: "
+            "Fargate services; MVP: containers on the instance behind nginx, cpu and memory "
+            "their Docker limits. Unset: one web service `app` from the flat keys, at /api/* "
+            "(MVP: at /*, with the whole instance). Rollout keys stay stack-wide.",
+            parse=load_object),
     Setting("protectData", "boolean", True,
             "Protect stateful resources: Pulumi protect plus AWS deletion protection. "
             "Final snapshots are taken either way."),
