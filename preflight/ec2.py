@@ -1,10 +1,12 @@
-"""EC2 and VPC: security group texts and rule quotas, subnets in the region's real zones."""
+"""EC2 and VPC: security group texts and rule quotas, subnets in the region's real zones, the size
+of an instance's user data."""
 from __future__ import annotations
 
 import base64
 import binascii
 import re
 from collections import defaultdict
+from typing import Optional
 
 from config.regions import REGION_ZONES
 from preflight.model import cites, found, known, of_types, region_of
@@ -81,7 +83,7 @@ def subnets_in_real_zones(plan: Plan) -> list:
     return findings
 
 
-def _user_data_bytes(inputs: dict):
+def _user_data_bytes(inputs: dict) -> Optional[int]:
     """The raw user data's size: `userData` as given, or `userDataBase64` decoded."""
     if known(inputs.get("userData")):
         return len(inputs["userData"].encode())
