@@ -1,6 +1,8 @@
 """The MVP backend's boot script, rendered from typed args: one container per service, nginx
 routing each service's paths to it, the way the scaled tier's ALB rules do.
 
+Services reach each other by name on one Docker network, which admits every call between them:
+`dependsOn` is enforced by the scaled tier's security groups only, not on one host.
 Pure functions, no Pulumi: the tests read the nginx locations and the docker arguments here.
 """
 from __future__ import annotations
@@ -59,8 +61,9 @@ def nginx_locations(services: tuple[ServiceSettings, ...]) -> list[Location]:
     the order; this order reads the same way).
 
     A prefix ending in a slash (`/api/` from `/api/*`) would make nginx answer `/api` with a 301
-    to `/api/` (ngx_http_core_module, `location`); the ALB's `/api/*` does not match `/api`, so
-    an exact `= /api` sends it where the other patterns would, or answers 404.
+    to `/api/` (https://nginx.org/en/docs/http/ngx_http_core_module.html#location, as quoted on
+    serverfault.com/questions/562425); the ALB's `/api/*` does not match `/api`, so an exact
+    `= /api` sends it where the other patterns would, or answers 404.
     """
     ports = host_ports(services)
     owner = {nginx_location(route): s.name for s in services for route in s.routes}
