@@ -28,7 +28,7 @@ def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
     cdn = Cdn("cdn", CdnArgs(prefix, assets, settings.edge.price_class), opts)
     server = Server("backend", ServerArgs(
         prefix, settings.server, settings.region, network.vpc_id, network.public_subnet_ids[0],
-        parameter_path, settings.log_retention_days, logs_key.arn), opts)
+        parameter_path, settings.log_retention_days, logs_key.arn, settings.services), opts)
     database, cache = data_stores(settings, network, server.security_group.id, logs_key, opts)
     AppConfig("app-config", AppConfigArgs(
         parameter_path,
