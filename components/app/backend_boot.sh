@@ -1,8 +1,9 @@
 #!/bin/bash
 # Boot script of the webstack MVP backend: Docker runs each service, nginx routes their paths.
 # Each service's container reads the app's endpoints from SSM Parameter Store at every start (they
-# appear 10-20 minutes after the instance boots, once RDS and ElastiCache exist), and gets secret
-# ARNs, never secret values. EC2 runs this once, at the first boot: a changed script replaces the
+# appear 10-20 minutes after the instance boots, once RDS and ElastiCache exist) and its secrets'
+# values from Secrets Manager or SSM (never in this script, which holds only their ARNs). EC2 runs
+# this once, at the first boot: a changed script replaces the
 # instance (see server.py). Rendered by components/app/server_boot.py.
 set -euo pipefail
 
@@ -35,18 +36,36 @@ param() {
     aws ssm get-parameter --region "${region}" --name "${parameter_path}/$$1" \
         --query Parameter.Value --output text
 }
+# A Secrets Manager secret's value, or an SSM parameter's (decrypted), by ARN, from the ARN's
+# region: what ECS injects as a container secret in the scaled tier.
+secret() {
+    local region
+    region=$$(cut -d: -f4 <<<"$$1")
+    case "$$1" in
+        arn:*:ssm:*) aws ssm get-parameter --region "$$region" --with-decryption --name "$$1" \
+            --query Parameter.Value --output text ;;
+        *) aws secretsmanager get-secret-value --region "$$region" --secret-id "$$1" \
+            --query SecretString --output text ;;
+    esac
+}
 # Wait until every parameter exists: a failing $$(...) inside the docker arguments would not
 # stop the script, and the app would start with empty endpoints.
-until DB_HOST=$$(param database/endpoint) && DB_NAME=$$(param database/name) \
-        && DB_SECRET_ARN=$$(param database/secret-arn) && REDIS_HOST=$$(param cache/endpoint) \
-        && REDIS_AUTH_SECRET_ARN=$$(param cache/auth-secret-arn); do
+until DATABASE_HOST=$$(param database/endpoint) && DATABASE_NAME=$$(param database/name) \
+        && DATABASE_SECRET_ARN=$$(param database/secret-arn) && REDIS_HOST=$$(param cache/endpoint) \
+        && REDIS_AUTH_SECRET_ARN=$$(param cache/auth-secret-arn) \
+        && REDIS_AUTH_TOKEN=$$(secret "$$REDIS_AUTH_SECRET_ARN"); do
     echo "waiting for the app's parameters under ${parameter_path}" >&2
     sleep 30
 done
+# The scaled tier's names and meanings, so an app moves between tiers unchanged; the token's
+# value travels in the environment, never on a command line.
+export REDIS_AUTH_TOKEN
 common=(--network webstack --log-driver awslogs --log-opt awslogs-region="${region}"
     --log-opt awslogs-group="${log_group}" -e AWS_REGION="${region}"
-    -e DB_HOST="$$DB_HOST" -e DB_NAME="$$DB_NAME" -e DB_SECRET_ARN="$$DB_SECRET_ARN"
-    -e REDIS_HOST="$$REDIS_HOST" -e REDIS_TLS=true -e REDIS_AUTH_SECRET_ARN="$$REDIS_AUTH_SECRET_ARN")
+    -e DATABASE_HOST="$$DATABASE_HOST" -e DATABASE_READER_HOST="$$DATABASE_HOST"
+    -e DATABASE_NAME="$$DATABASE_NAME" -e DATABASE_PORT=5432
+    -e DATABASE_SECRET_ARN="$$DATABASE_SECRET_ARN" -e REDIS_HOST="$$REDIS_HOST" -e REDIS_PORT=6379
+    -e REDIS_TLS=true -e REDIS_AUTH_TOKEN)
 docker rm -f "$$1" >/dev/null 2>&1 || true
 case "$$1" in
 ${service_cases}

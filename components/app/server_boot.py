@@ -109,6 +109,10 @@ def docker_run_args(service: ServiceSettings, host_port: Optional[int]) -> list[
             "--label", f"webstack.service={service.name}",
             "--log-opt", f"awslogs-stream={service.name}",
             "--cpus", _cpus(service.cpu), "--memory", f"{service.memory}m"]
+    for variable, value in service.environment:
+        args += ["-e", f"{variable}={value}"]
+    for variable, _ in service.secrets:  # the value from the launcher's environment (_case)
+        args += ["-e", variable]
     if host_port is not None:
         args += ["-p", f"127.0.0.1:{host_port}:{service.port}"]
     if service.kind != "worker":  # a worker listens to nobody: no HTTP health check
@@ -122,9 +126,14 @@ def _cpus(units: int) -> str:
 
 
 def _case(service: ServiceSettings, host_port: Optional[int]) -> str:
+    """The service's branch of the launcher: its secrets read first, each in an assignment of its
+    own (a failing read stops the launcher, and systemd retries), then `docker run`."""
     words = ["exec docker run", *_pairs(docker_run_args(service, host_port)),
              '"${common[@]}"', shlex.quote(service.image) + " ;;"]
-    lines, line = [], f"    {service.name})"
+    lines = [f"    {service.name})"]
+    for variable, arn in service.secrets:
+        lines.append(f"        {variable}=$(secret {shlex.quote(arn)}); export {variable}")
+    line = "       "
     for word in words:
         if len(line) + 1 + len(word) > LINE_WIDTH:
             lines.append(line + " \\")

@@ -103,7 +103,7 @@ def test_the_app_starts_only_once_its_parameters_exist(dev_plan):
     script = dev_plan.one(INSTANCE).inputs["userData"]
     launcher = script.split("<<'RUN'")[1].split("\nRUN\n")[0]
     wait, run = launcher.split("\ncommon=(", 1)
-    assert "until DB_HOST=$(param database/endpoint)" in wait and "sleep" in wait
+    assert "until DATABASE_HOST=$(param database/endpoint)" in wait and "sleep" in wait
     assert "$(" not in run and run.count("exec docker run") == 2  # web and api
 
 
@@ -128,3 +128,21 @@ def test_dev_runs_web_and_api_on_the_instance_and_passes_preflight_and_the_polic
     assert "--cpus 0.5 --memory 256m -p 127.0.0.1:8081:80" in script  # web
     assert preflight.errors(preflight.check(dev_plan)) == []
     assert [v.policy for v in evaluate(dev_plan, load_pack_config("dev")) if v.mandatory] == []
+
+
+def test_the_instance_may_read_exactly_the_secrets_its_services_list():
+    import json
+
+    from preview.engine import run_preview
+    secret = "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:stripe-AbCdEf"
+    parameter = "arn:aws:ssm:ap-northeast-2:123456789012:parameter/webstack/flags"
+    services = {"web": {"routes": ["/*"], "cpu": 512, "memory": 256},
+                "api": {"routes": ["/api/*"], "cpu": 1024, "memory": 384,
+                        "secrets": {"STRIPE_KEY": secret, "FLAGS": parameter}}}
+    plan = run_preview("dev", overrides={"services": json.dumps(services)})
+    [reads] = [p for p in plan.of_type("aws:iam/rolePolicy:RolePolicy")
+               if p.name == "app-config-read-secrets"]
+    statements = {s["Sid"]: s for s in json.loads(reads.inputs["policy"])["Statement"]}
+    assert secret in statements["ReadAppSecrets"]["Resource"]
+    assert len(statements["ReadAppSecrets"]["Resource"]) == 3  # the database's, the cache's, api's
+    assert statements["ReadAppSecretsParameters"]["Resource"] == [parameter]

@@ -72,10 +72,10 @@ def test_the_launcher_runs_each_service_with_the_apps_environment():
     text = script()
     launcher = text.split("<<'RUN'\n")[1].split("\nRUN\n")[0]
     common = shlex.split(re.search(r"\ncommon=\((.*?)\)\n", launcher, re.S).group(1))
-    assert {"--network", "webstack", "--log-driver", "awslogs", "-e", "DB_HOST=$DB_HOST",
-            "REDIS_AUTH_SECRET_ARN=$REDIS_AUTH_SECRET_ARN",
+    assert {"--network", "webstack", "--log-driver", "awslogs", "-e",
+            "DATABASE_HOST=$DATABASE_HOST", "REDIS_AUTH_TOKEN",
             "awslogs-group=/webstack/dev/backend"} <= set(common)
-    branches = re.findall(r"\n    ([a-z-]+)\) (exec docker run .*? ;;)", launcher, re.S)
+    branches = re.findall(r"\n    ([a-z-]+)\)\n\s+(exec docker run .*? ;;)", launcher, re.S)
     assert [name for name, _ in branches] == ["api", "jobs", "search", "web"]
     for (name, command), settings in zip(branches, DEV):
         argv = shlex.split(command.replace("\\\n", " "))
@@ -110,3 +110,30 @@ def test_a_changed_service_set_size_or_image_changes_the_user_data():
     changed = [(API, JOBS, SEARCH), (API, JOBS, SEARCH, service("web", ["/*"], memory=300)),
                (API, JOBS, SEARCH, ServiceSettings(**{**WEB.__dict__, "image": "nginx:1"}))]
     assert len({script(), *(script(services) for services in changed)}) == 4
+
+
+def test_the_app_sees_the_scaled_tiers_variables_so_it_moves_tiers_unchanged():
+    """The same names as tiers/scaled.py's app_environment and app_secrets."""
+    import inspect
+
+    from tiers import scaled
+    launcher = script().split("<<'RUN'\n")[1].split("\nRUN\n")[0]
+    common = shlex.split(re.search(r"\ncommon=\((.*?)\)\n", launcher, re.S).group(1))
+    given = {arg.split("=")[0] for before, arg in zip(common, common[1:]) if before == "-e"}
+    source = inspect.getsource(scaled.app_environment) + inspect.getsource(scaled.app_secrets)
+    assert given - {"AWS_REGION"} == set(re.findall(r'"([A-Z_]+)": ', source))
+
+
+def test_a_services_environment_is_given_and_its_secrets_read_at_start(tmp_path):
+    secret = "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:stripe-AbCdEf"
+    api = ServiceSettings(**{**API.__dict__, "environment": (("LOG_LEVEL", "debug"),),
+                             "secrets": (("STRIPE_KEY", secret),)})
+    text = script((api, WEB))
+    branch = text.split("\n    api)\n", 1)[1].split(";;", 1)[0]
+    assert branch.startswith(f"        STRIPE_KEY=$(secret {secret}); export STRIPE_KEY\n")
+    argv = shlex.split(branch.split("\n", 1)[1].replace("\\\n", " "))
+    assert "LOG_LEVEL=debug" in argv and argv[argv.index("STRIPE_KEY") - 1] == "-e"
+    assert secret not in branch.split("\n", 1)[1]  # the value, not the ARN, reaches the container
+    path = tmp_path / "boot.sh"
+    path.write_text(text)
+    assert subprocess.run(["bash", "-n", str(path)]).returncode == 0
