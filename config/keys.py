@@ -24,6 +24,7 @@ from config.rules import (ALARM_THRESHOLDS, ALARM_TIERS, CLOUDFRONT_PRICE_CLASSE
                           object_of_numbers, one_of, postgres_version, redis_version, slack_id,
                           vpc_cidr)
 from config.functions import RUNTIMES, handler_rule, parse_functions
+from config.instance_services import default_instance_service
 from config.services import ServicesError, default_service, load_object, parse_services
 from config.settings import (BackupSettings, CacheSettings, DatabaseSettings, DomainSettings,
                                  EdgeSettings, FunctionSettings, MonitoringSettings,
@@ -229,15 +230,18 @@ SETTINGS: tuple[Setting, ...] = (
             "Serverless tier: requests API Gateway lets through at once above the steady rate "
             "(the account allows 5,000).", in_range(1, API_BURST_LIMIT)),
     Setting("services", "object", OPTIONAL,
-            "Scaled tier: the product's services by name (serverless tier: its Lambda functions, "
-            "each with memory, timeout, reservedConcurrency, code, runtime, handler, async, kind, "
-            "routes, environment and secrets), each with image, port, "
-            "healthCheckPath, cpu, memory, minTasks, desiredTasks, maxTasks, cpuTarget (each "
-            "defaults to its flat key: appImage, appPort, taskCpu…), kind (web, internal or "
-            "worker), routes (path patterns at the edge, web only), dependsOn (the services it "
-            "may call), environment (name → value) and secrets (name → ARN of a Secrets Manager "
-            "secret or SSM parameter). Unset: one web service `app` at /api/* from the flat keys. Rollout "
-            "keys stay stack-wide.", parse=load_object),
+            "The product's services by name, each with image, port, healthCheckPath, cpu, "
+            "memory, minTasks, desiredTasks, maxTasks, cpuTarget (each defaults to its flat "
+            "key: appImage, appPort, taskCpu…), kind (web, internal or worker), routes (path "
+            "patterns at the edge, web only), dependsOn (the services it may call), environment "
+            "(name → value) and secrets (name → ARN of a Secrets Manager secret or SSM "
+            "parameter). Scaled tier: Fargate services; MVP: containers on the instance behind "
+            "nginx, cpu and memory their Docker limits. Unset: one web service `app` from the "
+            "flat keys, at /api/* (MVP: at /*, with the whole instance). Rollout keys stay "
+            "stack-wide. Serverless tier (required there): Lambda functions, each with memory, "
+            "timeout, reservedConcurrency, code, runtime, handler, async, kind (web or worker), "
+            "routes, environment and secrets.",
+            parse=load_object),
     Setting("protectData", "boolean", True,
             "Protect stateful resources: Pulumi protect plus AWS deletion protection. "
             "Final snapshots are taken either way."),
@@ -469,16 +473,16 @@ def _functions(values: Mapping[str, Any], stack: str, region: Optional[str],
 def _services(values: Mapping[str, Any], problems: list[str]) -> tuple[ServiceSettings, ...]:
     """`services` when set (its problems appended to `problems`), else the one default service."""
     flat_keys = ("appImage", "appPort", "taskCpu", "taskMemory", "minTasks", "desiredTasks",
-                 "maxTasks", "scalingCpuTarget")
+                 "maxTasks", "scalingCpuTarget", "tier")
     if values.get("tier") == "serverless":
         return ()  # its services are functions (_functions)
-    if values.get("services") is None or any(key not in values for key in flat_keys):
-        return (default_service(values),) if all(key in values for key in flat_keys) else ()
-    if values.get("tier") == "mvp":
-        problems.append(f"{PROJECT}:services is not valid with {PROJECT}:tier = 'mvp'; allowed: "
-                        "unset (the MVP instance runs one container, from appImage and appPort; "
-                        "several services on the instance are not built yet)")
+    # On the MVP the services share the instance: its type bounds their sizes.
+    flat_keys += ("serverInstanceType",) if values.get("tier") == "mvp" else ()
+    if any(key not in values for key in flat_keys):
         return ()
+    if values.get("services") is None:
+        return ((default_instance_service(values),) if values["tier"] == "mvp"
+                else (default_service(values),))
     try:
         return parse_services(values["services"], values)
     except ServicesError as err:
@@ -495,7 +499,7 @@ def _build(v: Mapping[str, Any], services: tuple[ServiceSettings, ...], *, stack
                                 nat_gateways=v["natGateways"]),
         server=ServerSettings(
             instance_type=v["serverInstanceType"], root_volume_gb=v["serverRootVolumeGb"],
-            admin_cidrs=tuple(v["adminCidrs"]), app_image=v["appImage"], app_port=v["appPort"]),
+            admin_cidrs=tuple(v["adminCidrs"])),
         database=DatabaseSettings(
             instance_class=v["dbInstanceClass"], engine_version=v["dbEngineVersion"],
             allocated_storage=v["dbAllocatedStorage"],

@@ -1,8 +1,10 @@
 """`webstack:services`: the product's containers, keyed by name, checked before any resource.
 
 Each service's keys default to the flat app keys (appImage, appPort, taskCpu…), so a stack
-without `services` runs one service named `app` routed at `/api/*`, as before. Every problem
-names `webstack:services.<name>.<key>`, the value and what is allowed.
+without `services` runs one service named `app` routed at `/api/*`, as before (on the MVP's
+instance: at `/*`, see config/instance_services.py, which also holds what the MVP allows
+instead of Fargate's sizes). Every problem names `webstack:services.<name>.<key>`, the value and
+what is allowed.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import json
 import re
 from typing import Any, Callable, Mapping, Optional
 
+import config.instance_services as on_instance
 from config.rules import FARGATE_MEMORY, container_image, in_range
 from config.settings import ServiceSettings
 
@@ -105,9 +108,16 @@ def parse_services(raw: Any, flat: Mapping[str, Any]) -> tuple[ServiceSettings, 
             services.append(service)
     if not problems:
         problems += _across_services(services)
+    if not problems and _on_instance(flat):
+        problems += on_instance.memory_sum_problems(tuple(services), flat["serverInstanceType"])
     if problems:
         raise ServicesError(problems)
     return tuple(services)
+
+
+def _on_instance(flat: Mapping[str, Any]) -> bool:
+    """The MVP runs the services as containers on its one instance, not on Fargate."""
+    return flat.get("tier") == "mvp"
 
 
 def _unique_keys(pairs: list) -> dict:
@@ -157,8 +167,11 @@ def _service(name: str, spec: Any, flat: Mapping[str, Any]
     values = {key: spec.get(key, flat[flat_key]) for key, flat_key in DEFAULTS_FROM.items()}
     checks: dict[str, Callable[[Any], Optional[str]]] = {
         "image": lambda v: container_image(v) if isinstance(v, str) else "a string",
-        "port": _integer(1, 65535), "cpu": _integer(256, 16384),
-        "memory": _integer(512, 122880), "minTasks": _integer(1, 1000),
+        "port": _integer(1, 65535),
+        # On the instance, the instance type bounds them (checked with the sizes below).
+        "cpu": _integer(1, 16384) if _on_instance(flat) else _integer(256, 16384),
+        "memory": _integer(1, 122880) if _on_instance(flat) else _integer(512, 122880),
+        "minTasks": _integer(1, 1000),
         "desiredTasks": _integer(1, 1000), "maxTasks": _integer(1, 1000),
         "cpuTarget": _integer(10, 95)}
     for key, check in checks.items():
@@ -176,6 +189,8 @@ def _service(name: str, spec: Any, flat: Mapping[str, Any]
                         f"{', '.join(KINDS)}")
     routes, found = _string_list(where, "routes", spec.get("routes", []))
     problems += found + _route_problems(where, kind, routes)
+    if _on_instance(flat) and not found:
+        problems += on_instance.route_problems(where, tuple(r for r in routes if ROUTE.match(r)))
     depends_on, found = _string_list(where, "dependsOn", spec.get("dependsOn", []))
     problems += found
     environment, found = _variables(where, "environment", spec.get("environment", {}))
@@ -184,7 +199,7 @@ def _service(name: str, spec: Any, flat: Mapping[str, Any]
     problems += found + _environment_problems(where, environment, secrets)
     if problems:
         return None, problems
-    problems += _size_problems(where, values)
+    problems += _size_problems(where, values, flat)
     if problems:
         return None, problems
     return ServiceSettings(
@@ -270,10 +285,12 @@ def _route_problems(where: str, kind: Any, routes: list[str]) -> list[str]:
     return problems
 
 
-def _size_problems(where: str, v: Mapping[str, Any]) -> list[str]:
+def _size_problems(where: str, v: Mapping[str, Any], flat: Mapping[str, Any]) -> list[str]:
     problems = []
     cpu, memory = v["cpu"], v["memory"]
-    if cpu not in FARGATE_MEMORY:
+    if _on_instance(flat):
+        problems += on_instance.size_problems(where, cpu, memory, flat["serverInstanceType"])
+    elif cpu not in FARGATE_MEMORY:
         problems.append(f"{where}.cpu = {cpu} is not valid; allowed: one of "
                         f"{', '.join(map(str, FARGATE_MEMORY))} (Fargate CPU units)")
     elif memory not in FARGATE_MEMORY[cpu]:

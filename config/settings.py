@@ -21,9 +21,7 @@ class NetworkSettings:
 class ServerSettings:
     instance_type: str
     root_volume_gb: int
-    admin_cidrs: tuple[str, ...]
-    app_image: str
-    app_port: int
+    admin_cidrs: tuple[str, ...]  # the containers it runs are StackSettings.services
 
     @property
     def architecture(self) -> str:

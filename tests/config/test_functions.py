@@ -100,9 +100,17 @@ def test_a_domain_is_refused_in_the_serverless_tier_rather_than_ignored():
     assert found.startswith("webstack:domain = 'example.com' is not valid with webstack:tier = 'serverless'")
 
 
-def test_a_serverless_stack_without_functions_registers_nothing():
+def test_dev_turned_serverless_has_containers_not_functions_and_registers_nothing():
     message = refused_before_any_resource("dev", {"tier": "serverless"})
-    assert "webstack:services is required with webstack:tier = 'serverless'" in message
+    assert "webstack:services.api.cpu is a container key" in message
+    assert "webstack:services.web.code is required" in message
+
+
+def test_the_serverless_tier_requires_its_functions():
+    with pytest.raises(ConfigError) as refused:
+        parse_settings({"tier": "serverless"}, stack="prod", region=REGION)
+    [found] = refused.value.problems
+    assert found.startswith("webstack:services is required with webstack:tier = 'serverless'")
 
 
 @pytest.mark.parametrize("route, paths", [
