@@ -102,6 +102,10 @@ WRONG = {
     # Not JSON, not an object, or (in the MVP these run in) any services at all.
     "services": st.one_of(words, st.sampled_from(['[]', '"web"', '{"web": {"routes": ["/*"]}}',
                                                   '{"Web": {}}', "{}"])),
+    # Not JSON, not an object, a name twice, or (in the MVP, which builds none) any table at all.
+    "tables": st.one_of(words, st.sampled_from(['[]', '"todos"', '{"todos": {"hashKey": "id"}}',
+                                                '{"a": {}, "a": {}}', "{}",
+                                                '{"to do": {"hashKey": ""}}'])),
 }
 
 
