@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+import preflight
+
 from components.data.database import Database, DatabaseArgs
 from components.data.database_proxy import DatabaseProxy, DatabaseProxyArgs, proxy_connect_arn
 from config.settings import DatabaseSettings
@@ -130,3 +132,9 @@ def test_the_connect_arn_is_read_from_the_proxys_arn():
     assert proxy_connect_arn("arn:aws:rds:us-east-2:210987654321:db-proxy:prx-0123abcd",
                              "us-east-2", "reader") == \
         "arn:aws:rds-db:us-east-2:210987654321:dbuser:prx-0123abcd/reader"
+
+
+@pytest.mark.parametrize("variant", ["rds_managed", "stack_owned"])
+def test_the_proxy_passes_preflight(request, variant):
+    plan, _ = request.getfixturevalue(variant)
+    assert preflight.errors(preflight.check(plan)) == []

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+import preflight
+
 from components.data.tables import Tables, TablesArgs
 from config.settings import TableSettings
 from tests.components_under_mocks import components_plan
@@ -105,3 +107,7 @@ def test_every_resource_is_a_child_of_the_component(protected):
 def test_no_tables_is_a_mistake_of_the_caller():
     with pytest.raises(ValueError, match="at least one table"):
         tables_plan(protect=True, tables=())
+
+
+def test_the_tables_pass_preflight(protected):
+    assert preflight.errors(preflight.check(protected[0])) == []

@@ -7,6 +7,8 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
+import preflight
+
 from components.observability.alarms import Alarms, AlarmsArgs, function_rollback_alarm_names
 from components.observability.dashboard import Dashboard, DashboardArgs
 from components.observability.monitored import ApiIds, MonitoredResources, WatchedFunction
@@ -28,8 +30,10 @@ def watched(functions=FUNCTIONS, api=True, tables=("webstack-prod-todos",)):
         api=ApiIds(API["ApiName"], API["Stage"]) if api else None, table_names=list(tables))
 
 
-def monitoring_plan(resources, thresholds=ALARM_THRESHOLDS):
+def monitoring_plan(make_resources, thresholds=ALARM_THRESHOLDS):
+    """`make_resources` runs inside the mocked program: outputs need its event loop."""
     def build():
+        resources = make_resources()
         us_east_1 = aws.Provider("us-east-1", region="us-east-1")
         alarms = Alarms("alarms", AlarmsArgs(PREFIX, thresholds, resources, "arn:topic",
                                              "arn:topic-us-east-1", us_east_1))
@@ -42,8 +46,8 @@ def monitoring_plan(resources, thresholds=ALARM_THRESHOLDS):
 @pytest.fixture(scope="module")
 def plan():
     # One table's name known (a plain string), one only as an output (by position).
-    return monitoring_plan(watched(tables=("webstack-prod-todos",
-                                           pulumi.Output.from_input("webstack-prod-history"))))
+    return monitoring_plan(lambda: watched(tables=(
+        "webstack-prod-todos", pulumi.Output.from_input("webstack-prod-history"))))
 
 
 def alarms(plan) -> dict:
@@ -165,7 +169,7 @@ def test_the_dashboard_graphs_the_alias_the_api_and_each_table(plan):
 def test_thresholds_come_from_config():
     overridden = {**ALARM_THRESHOLDS, "lambdaErrorRatePercent": 2, "api5xxRatePercent": 4,
                   "apiLatencyP95Ms": 700}
-    found = alarms(monitoring_plan(watched(functions=("api",), tables=()), overridden))
+    found = alarms(monitoring_plan(lambda: watched(functions=("api",), tables=()), overridden))
     assert found["api-lambda-error-rate"]["threshold"] == 2
     assert found["api-5xx-rate"]["threshold"] == 4
     assert found["api-latency-p95"]["threshold"] == 700
@@ -173,7 +177,7 @@ def test_thresholds_come_from_config():
 
 def test_functions_without_the_api_cannot_have_their_rollback_alarms():
     with pytest.raises(ValueError, match="rollback alarms include the API's 5XX rate"):
-        monitoring_plan(watched(api=False))
+        monitoring_plan(lambda: watched(api=False))
 
 
 @pytest.mark.parametrize("raw, allowed", [
@@ -185,3 +189,7 @@ def test_serverless_thresholds_are_checked_like_the_others(raw, allowed):
     with pytest.raises(ConfigError, match=allowed):
         parse_settings({"tier": "mvp", "alarmThresholds": raw}, stack="dev",
                        region="ap-northeast-2")
+
+
+def test_the_alarms_pass_preflight(plan):
+    assert preflight.errors(preflight.check(plan)) == []
