@@ -11,6 +11,7 @@ import json
 import re
 from typing import Any, Optional
 
+from config.named_objects import load_named_objects
 from config.settings import TableSettings
 
 KEY = "webstack:tables"
@@ -66,27 +67,8 @@ def parse_tables(raw: Any, tier: Optional[str]) -> tuple[TableSettings, ...]:
     return tuple(tables)
 
 
-def _unique_keys(pairs: list) -> dict:
-    """json.loads keeps the last of two equal keys silently: a table named twice is refused."""
-    names = [key for key, _ in pairs]
-    twice = sorted({key for key in names if names.count(key) > 1})
-    if twice:
-        raise TablesError([f"{KEY} names a key twice; allowed: each name once ("
-                           f"{', '.join(map(repr, twice))} is given twice; JSON would keep the "
-                           "last silently)"])
-    return dict(pairs)
-
-
 def _as_object(raw: Any) -> dict:
-    try:
-        value = json.loads(raw, object_pairs_hook=_unique_keys) if isinstance(raw, str) else raw
-    except json.JSONDecodeError:
-        raise TablesError([f"{KEY} is not valid JSON; allowed: an object of tables by name, "
-                           f"e.g. {EXAMPLE}"]) from None
-    if not isinstance(value, dict):
-        raise TablesError([f"{KEY} = {json.dumps(value)} is not valid; allowed: an object of "
-                           f"tables by name, e.g. {EXAMPLE}"])
-    return value
+    return load_named_objects(raw, KEY, "table", EXAMPLE, TablesError)
 
 
 def _table(name: str, spec: Any) -> tuple[Optional[TableSettings], list[str]]:
