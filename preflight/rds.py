@@ -8,6 +8,7 @@ from preview.plan import Plan
 INSTANCE = "aws:rds/instance:Instance"
 PROXY = "aws:rds/proxy:Proxy"
 PROXY_TARGET = "aws:rds/proxyTarget:ProxyTarget"
+PROXY_TARGET_GROUP = "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup"
 SUBNET = "aws:ec2/subnet:Subnet"
 # CreateDBProxy's EngineFamily for each RDS engine this program runs.
 ENGINE_FAMILIES = {"postgres": "POSTGRESQL", "mysql": "MYSQL", "mariadb": "MYSQL"}
@@ -114,6 +115,28 @@ def proxy_engine_family_matches_its_target(plan: Plan) -> list:
     return findings
 
 
+@cites("https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/rds/aws.sdk.kotlin.services.rds.model/-connection-pool-configuration/-builder/max-idle-connections-percent.html")
+def proxy_connection_pool(plan: Plan) -> list:
+    """MaxConnectionsPercent 1 to 100; MaxIdleConnectionsPercent 0 to MaxConnectionsPercent, and
+    only with it."""
+    findings = []
+    for group in plan.of_type(PROXY_TARGET_GROUP):
+        pool = group.inputs.get("connectionPoolConfig") or {}
+        most, idle = pool.get("maxConnectionsPercent"), pool.get("maxIdleConnectionsPercent")
+        if isinstance(most, (int, float)) and not 1 <= most <= 100:
+            findings.append(found(proxy_connection_pool, group,
+                                  f"maxConnectionsPercent {most}; allowed: 1 to 100"))
+        if isinstance(idle, (int, float)) and most is None:
+            findings.append(found(proxy_connection_pool, group,
+                                  "maxIdleConnectionsPercent without maxConnectionsPercent"))
+        elif isinstance(idle, (int, float)) and isinstance(most, (int, float)) and \
+                not 0 <= idle <= most:
+            findings.append(found(proxy_connection_pool, group,
+                                  f"maxIdleConnectionsPercent {idle}; allowed: 0 to "
+                                  f"maxConnectionsPercent {most}"))
+    return findings
+
+
 RULES = [instance_identifiers, performance_insights_retention, replicas_of_a_managed_password,
          major_version_upgrades_allowed, proxy_names, proxy_subnets_in_two_zones,
-         proxy_engine_family_matches_its_target]
+         proxy_engine_family_matches_its_target, proxy_connection_pool]

@@ -19,12 +19,13 @@ from components.iam import service_role
 from components.network.security_groups import allow_from_group, security_group
 
 ENGINE_FAMILY = "POSTGRESQL"  # CreateDBProxy: POSTGRESQL for RDS for PostgreSQL
-IDLE_CLIENT_TIMEOUT_S = 1800  # RDS Proxy's default: a client idle 30 minutes is disconnected
+# RDS Proxy's default ("RDS Proxy connection considerations"): a client idle 30 minutes is
+# disconnected; its database connection goes back to the pool.
+IDLE_CLIENT_TIMEOUT_S = 1800
 # A tenth of max_connections stays for sessions outside the proxy (the master user's maintenance,
-# the secret's rotation function): this program's choice, not an AWS figure.
+# the secret's rotation function): this program's choice, not an AWS figure. The idle share keeps
+# RDS Proxy's default, half of this (ConnectionPoolConfiguration, RDS API reference).
 MAX_CONNECTIONS_PERCENT = 90
-MAX_IDLE_CONNECTIONS_PERCENT = 50  # RDS Proxy's default
-CONNECTION_BORROW_TIMEOUT_S = 120  # RDS Proxy's default
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,7 @@ class DatabaseProxy(pulumi.ComponentResource):
         target_group = aws.rds.ProxyDefaultTargetGroup(
             f"{name}-target-group", db_proxy_name=self.proxy.name,
             connection_pool_config=aws.rds.ProxyDefaultTargetGroupConnectionPoolConfigArgs(
-                max_connections_percent=MAX_CONNECTIONS_PERCENT,
-                max_idle_connections_percent=MAX_IDLE_CONNECTIONS_PERCENT,
-                connection_borrow_timeout=CONNECTION_BORROW_TIMEOUT_S),
+                max_connections_percent=MAX_CONNECTIONS_PERCENT),
             opts=child)
         aws.rds.ProxyTarget(f"{name}-target", db_proxy_name=self.proxy.name,
                             target_group_name=target_group.name,

@@ -109,3 +109,14 @@ def test_a_metric_math_alarm_reads_at_most_10_metrics_and_returns_one_series():
         alarm("eleven", 11), alarm("two-results", 2, returned=2), alarm("ten", 10),
         resource(cloudwatch.ALARM, "plain", {"metricName": "CPUUtilization"})))
     assert fired(findings) == ["eleven", "two-results"]
+
+
+def test_the_proxy_connection_pool_stays_within_max_connections():
+    def group(name, **pool):
+        return resource(rds.PROXY_TARGET_GROUP, name, {"connectionPoolConfig": pool})
+    findings = rds.proxy_connection_pool(plan(
+        group("zero", maxConnectionsPercent=0), group("idle-above", maxConnectionsPercent=50,
+                                                      maxIdleConnectionsPercent=60),
+        group("idle-alone", maxIdleConnectionsPercent=10), group("fine", maxConnectionsPercent=90),
+        group("fine-idle", maxConnectionsPercent=90, maxIdleConnectionsPercent=45)))
+    assert fired(findings) == ["idle-above", "idle-alone", "zero"]
