@@ -17,14 +17,15 @@ REGION = "ap-northeast-2"
 
 
 def components_plan(build: Callable[[], Optional[Mapping[str, Any]]], stack: str = "test",
-                    region: str = REGION) -> tuple[Plan, dict[str, Any]]:
+                    region: str = REGION, unknowns: bool = False) -> tuple[Plan, dict[str, Any]]:
     """Registers what `build` creates; returns the plan and the resolved values of the outputs
-    `build` returns (name → Output or plain value)."""
+    `build` returns (name → Output or plain value; None where unknown). `unknowns`: as a
+    brand-new stack's first preview, where computed outputs are not known yet."""
     outputs: dict[str, Any] = {}
     with _preview_loop():
         _reset_runtime()
-        monitor = RecordingMonitor(WebstackMocks(region))
-        pulumi_mocks.set_mocks(monitor.mocks, project="webstack", stack=stack, preview=False,
+        monitor = RecordingMonitor(WebstackMocks(region, unknowns))
+        pulumi_mocks.set_mocks(monitor.mocks, project="webstack", stack=stack, preview=unknowns,
                                monitor=monitor)
         found: dict[str, Any] = {}
         _sync_await(run_pulumi_func(lambda: found.update(build() or {})))

@@ -17,7 +17,7 @@ FUNCTIONS_GROUP = "sg-functions"
 PROXY_SUBNETS = ["subnet-private-a", "subnet-private-b"]
 
 
-def proxy_plan(read_replicas: int):
+def proxy_plan(read_replicas: int, unknowns: bool = False):
     settings = DatabaseSettings("db.t3.micro", "16", 20, 100, 7, "app", "webstack_admin", False,
                                 read_replicas)
 
@@ -30,7 +30,7 @@ def proxy_plan(read_replicas: int):
             "webstack-dev", database, "vpc-1", PROXY_SUBNETS, FUNCTIONS_GROUP, "ap-northeast-2"))
         return {"connect": proxy.connect_arn("app_user"), "endpoint": proxy.endpoint,
                 "arn": proxy.arn, "group": proxy.security_group_id}
-    return components_plan(build, stack="dev")
+    return components_plan(build, stack="dev", unknowns=unknowns)
 
 
 @pytest.fixture(scope="module")
@@ -137,4 +137,10 @@ def test_the_connect_arn_is_read_from_the_proxys_arn():
 @pytest.mark.parametrize("variant", ["rds_managed", "stack_owned"])
 def test_the_proxy_passes_preflight(request, variant):
     plan, _ = request.getfixturevalue(variant)
+    assert preflight.errors(preflight.check(plan)) == []
+
+
+def test_a_first_run_passes_preflight_with_the_arns_still_unknown():
+    plan, outputs = proxy_plan(read_replicas=0, unknowns=True)
+    assert outputs["connect"] is None  # the proxy's ARN is not known before it exists
     assert preflight.errors(preflight.check(plan)) == []

@@ -16,11 +16,11 @@ HANBIT = (TableSettings("todos", "userId", range_key="todoId", ttl_attribute="ex
           TableSettings("counters", "id", hash_key_type="N"))
 
 
-def tables_plan(protect: bool, tables=HANBIT):
+def tables_plan(protect: bool, tables=HANBIT, unknowns: bool = False):
     def build():
         built = Tables("tables", TablesArgs("webstack-prod", tables, protect))
         return {"names": built.names, "arns": built.arns, "key_arn": built.key_arn}
-    return components_plan(build)
+    return components_plan(build, unknowns=unknowns)
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +111,9 @@ def test_no_tables_is_a_mistake_of_the_caller():
 
 def test_the_tables_pass_preflight(protected):
     assert preflight.errors(preflight.check(protected[0])) == []
+
+
+def test_a_first_run_passes_preflight_with_the_key_still_unknown():
+    plan, _ = tables_plan(protect=True, unknowns=True)
+    assert preflight.errors(preflight.check(plan)) == []
+    assert all(t.inputs["name"].startswith("webstack-prod-") for t in plan.of_type(TABLE))
