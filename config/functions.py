@@ -131,6 +131,10 @@ def _function(name: str, spec: Any, flat: Mapping[str, Any], region: Optional[st
     problems += found
     secrets, found = _variables(where, "secrets", spec.get("secrets", {}))
     problems += found + _environment_problems(where, environment, secrets)
+    problems += [f"{where}.{key}: {name!r} is not allowed; names starting with TABLE_ are the "
+                 "tables' names, set by the program"
+                 for key, names in (("environment", environment), ("secrets", secrets))
+                 for name in names if name.upper().startswith("TABLE_")]
     if problems:
         return None, problems
     image = not code.startswith("s3://")
@@ -225,6 +229,10 @@ def _across_functions(functions: list[FunctionSettings]) -> list[str]:
                                     f"which {KEY}.{name}.routes {other!r} takes too; allowed: "
                                     "each path in one function only")
                 owner.setdefault(path, (function.name, route))
+    if not any(function.routed for function in functions):
+        problems.append(f"{KEY}: no function has routes; allowed: at least one web function "
+                        "(the tier serves its API through CloudFront), e.g. "
+                        '{"api": {"routes": ["/api/*"], …}}')
     reserved = sum(f.reserved_concurrency or 0 for f in functions)
     if reserved > MAX_RESERVED:
         problems.append(f"{KEY}: reservedConcurrency adds up to {reserved}; allowed: at most "

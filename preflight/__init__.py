@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Sequence
 
 import preflight.backup as backup
+import preflight.cloudwatch as cloudwatch
+import preflight.dynamodb as dynamodb
 import preflight.ec2 as ec2
 import preflight.ecs as ecs
 import preflight.elasticache as elasticache
@@ -27,7 +29,8 @@ from preview.plan import Plan
 
 SERVICES = {"ec2": ec2, "elbv2": elbv2, "iam": iam, "s3": s3, "rds": rds,
             "elasticache": elasticache, "ecs": ecs, "logs": logs, "backup": backup,
-            "secrets": secrets, "wafv2": wafv2}
+            "secrets": secrets, "wafv2": wafv2, "dynamodb": dynamodb,
+            "cloudwatch": cloudwatch}
 PLAN_RULES = [rule for module in SERVICES.values() for rule in module.RULES]
 ACCOUNT_RULES = list(quotas.ACCOUNT_RULES)
 

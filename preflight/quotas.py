@@ -10,8 +10,10 @@ from preview.plan import Plan
 
 EIP = "aws:ec2/eip:Eip"
 VPC = "aws:ec2/vpc:Vpc"
+PROXY = "aws:rds/proxy:Proxy"
 ELASTIC_IPS_PER_REGION = 5
 VPCS_PER_REGION = 5
+PROXIES_PER_ACCOUNT = 20
 
 
 def _per_region(plans: Sequence[Plan], type_token: str) -> Counter:
@@ -45,4 +47,16 @@ def vpcs_per_region(plans: Sequence[Plan]) -> list:
             if count + 1 > VPCS_PER_REGION]
 
 
-ACCOUNT_RULES = [elastic_ips_per_region, vpcs_per_region]
+@cites("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html")
+def proxies_per_account(plans: Sequence[Plan]) -> list:
+    """20 RDS proxies per account ("Quotas and limitations for RDS Proxy"), across regions."""
+    count = sum(len(plan.of_type(PROXY)) for plan in plans)
+    if count <= PROXIES_PER_ACCOUNT:
+        return []
+    return [found(proxies_per_account, "account",
+                  f"{count} RDS proxies across {', '.join(p.stack for p in plans)}; the quota is "
+                  f"{PROXIES_PER_ACCOUNT} per account (adjustable in Service Quotas)",
+                  severity=WARNING)]
+
+
+ACCOUNT_RULES = [elastic_ips_per_region, vpcs_per_region, proxies_per_account]

@@ -58,8 +58,15 @@ def codedeploy_shifts_each_new_version(plan: Plan, config: str):
     assert group.inputs["deploymentConfigName"] == config
     assert group.inputs["deploymentStyle"] == {"deploymentOption": "WITH_TRAFFIC_CONTROL",
                                                "deploymentType": "BLUE_GREEN"}
-    assert group.inputs["autoRollbackConfiguration"]["enabled"] is True
-    assert "DEPLOYMENT_FAILURE" in group.inputs["autoRollbackConfiguration"]["events"]
+    assert group.inputs["autoRollbackConfiguration"] == {
+        "enabled": True, "events": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"]}
+    # Seed 003's rollback conditions, by the names of alarms the stack has: the alias's Lambda
+    # error rate (> 5 %) and the API's 5XX rate (> 10 %).
+    alarms = {a.inputs["name"]: a for a in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    watched = group.inputs["alarmConfiguration"]
+    assert watched["enabled"] is True and watched["alarms"] == [
+        f"webstack-{plan.stack}-api-lambda-error-rate", f"webstack-{plan.stack}-api-5xx-rate"]
+    assert [alarms[name].inputs["threshold"] for name in watched["alarms"]] == [5, 10]
     [invocation] = plan.of_type(INVOCATION)
     request = json.loads(invocation.inputs["input"])
     function = app_function(plan)

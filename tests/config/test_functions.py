@@ -61,6 +61,7 @@ def test_container_keys_are_refused_for_a_function_and_function_keys_for_a_conta
     ({"async": "yes"}, "async", "true"),
     ({"routes": ["/api/*/v1"]}, "routes", "literal segments"),
     ({"routes": ["/api/*", "/api"]}, "routes", "each path in one function only"),
+    ({"environment": {"TABLE_TODOS": "x"}}, "environment", "the tables' names"),
 ])
 def test_a_bad_function_key_is_refused_by_name(spec, key, allowed):
     [found] = problems({"api": {"routes": ["/api/*"], "code": ZIP, **spec}})
@@ -71,9 +72,11 @@ def test_across_functions_a_path_has_one_owner_and_reserved_concurrency_fits_the
     [found] = problems({"api": {"routes": ["/api/*"], "code": ZIP},
                         "web": {"routes": ["/api"], "code": ZIP}})
     assert found.startswith("webstack:services.web.routes: '/api' takes /api") and "api.routes '/api/*'" in found
-    [found] = problems({name: {"kind": "worker", "code": ZIP, "reservedConcurrency": 500}
-                        for name in ("a", "b")})
+    [found] = problems({"api": {"routes": ["/api/*"], "code": ZIP}, **{
+        name: {"kind": "worker", "code": ZIP, "reservedConcurrency": 500} for name in ("a", "b")}})
     assert "adds up to 1000; allowed: at most 900" in found
+    [found] = problems({"jobs": {"kind": "worker", "code": ZIP}})
+    assert "no function has routes; allowed: at least one web function" in found
 
 
 def test_the_serverless_tier_needs_functions_and_only_it_runs_without_a_data_store():
@@ -89,7 +92,8 @@ def test_the_serverless_tier_needs_functions_and_only_it_runs_without_a_data_sto
 def test_a_function_name_longer_than_lambda_allows_is_refused():
     with pytest.raises(ConfigError) as refused:
         parse_settings({"tier": "serverless", "services": json.dumps(
-            {"reports-exporter": {"kind": "worker", "code": ZIP}})}, stack="s" * 39, region=REGION)
+            {"reports-exporter": {"routes": ["/reports/*"], "code": ZIP}})}, stack="s" * 39,
+            region=REGION)
     [found] = refused.value.problems
     assert found.startswith("webstack:services.reports-exporter: the function name") and "is 65 characters" in found
 

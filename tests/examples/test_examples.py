@@ -116,10 +116,22 @@ def seed_000_willbook(plan):
                if s.inputs["tags"]["SubnetKind"] == "private"}
     assert set(inputs["vpcConfig"]["subnetIds"]) == private and private
     assert inputs["vpcConfig"]["securityGroupIds"] == [tasks_group(plan).id]
+    # PostgreSQL through RDS Proxy with an IAM token as the database's user: no password, no
+    # secret to read; Redis's AUTH token by its secret's ARN.
     variables = inputs["environment"]["variables"]
-    assert variables["DATABASE_SECRET_ARN"].startswith("arn:aws:secretsmanager:")
-    assert variables["REDIS_AUTH_SECRET_ARN"] == statements["Secrets"]["Resource"][1]
+    proxy = plan.one("aws:rds/proxy:Proxy")
+    assert (variables["DATABASE_HOST"], variables["DATABASE_USER"], variables["DATABASE_IAM_AUTH"]) == (
+        proxy.outputs["endpoint"], "webstack_admin", "true")
+    assert "DATABASE_SECRET_ARN" not in variables
+    assert statements["Secrets"]["Resource"] == [variables["REDIS_AUTH_SECRET_ARN"]]
+    assert statements["DatabaseThroughProxy"]["Resource"] == (
+        "arn:aws:rds-db:ap-northeast-2:123456789012:dbuser:" + proxy.outputs["arn"].split(":")[-1]
+        + "/webstack_admin")
     assert "VpcAccess" in statements and "DeadLetters" not in statements
+    # seed 000's alarms: API 5XX ≥ 1 over 5 periods, latency > 1000 ms over 3
+    alarms = {a.name: a.inputs for a in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    assert (alarms["alarms-api-5xx-count"]["threshold"], alarms["alarms-api-5xx-count"]["evaluationPeriods"]) == (1, 5)
+    assert (alarms["alarms-api-latency-p95"]["threshold"], alarms["alarms-api-latency-p95"]["evaluationPeriods"]) == (1000, 3)
 
 
 def seed_003_hanbit_todo(plan):
@@ -128,7 +140,15 @@ def seed_003_hanbit_todo(plan):
     # DynamoDB only: no VPC, no database, no cache; the function outside any VPC.
     assert plan.of_type("aws:ec2/vpc:Vpc") == [] and plan.of_type(DB) == [] and plan.of_type(REDIS) == []
     assert "vpcConfig" not in function.inputs and "VpcAccess" not in statements
-    assert function.inputs["environment"]["variables"] == {"LOG_LEVEL": "info"}
+    # its table by name, used through IAM with the tables' own key; backed up daily
+    [table] = [t for t in plan.of_type("aws:dynamodb/table:Table") if t.name == "tables-todos"]
+    assert function.inputs["environment"]["variables"] == {"LOG_LEVEL": "info",
+                                                           "TABLE_TODOS": table.inputs["name"]}
+    assert (table.inputs["hashKey"], table.inputs["rangeKey"]) == ("userId", "todoId")
+    assert statements["Tables"]["Resource"] == [table.outputs["arn"], table.outputs["arn"] + "/index/*"]
+    assert statements["TablesKey"]["Resource"] == table.inputs["serverSideEncryption"]["kmsKeyArn"]
+    [selection] = plan.of_type("aws:backup/selection:Selection")
+    assert selection.inputs["resources"] == [table.outputs["arn"]]
 
 
 def kept_30_days_or_more(plan):
