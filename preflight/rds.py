@@ -1,11 +1,12 @@
 """RDS: identifiers, Performance Insights retention, replicas of a managed password, major
-upgrades."""
+upgrades, RDS Proxy names."""
 from __future__ import annotations
 
-from preflight.model import cites, found, known, name_problems
+from preflight.model import cites, found, known, name_problems, physical_name
 from preview.plan import Plan
 
 INSTANCE = "aws:rds/instance:Instance"
+PROXY = "aws:rds/proxy:Proxy"
 RDS_IDENTIFIER = r"[A-Za-z](?:-?[A-Za-z0-9])*"
 
 
@@ -66,5 +67,17 @@ def major_version_upgrades_allowed(plan: Plan) -> list:
             db.inputs.get("replicateSourceDb") and not db.inputs.get("allowMajorVersionUpgrade")]
 
 
+# CreateDBProxy's DBProxyName: "must begin with a letter and must contain only ASCII letters, digits,
+# and hyphens; it can't end with a hyphen or contain two consecutive hyphens", 1 to 63 (botocore
+# rds 2014-10-31, DBProxyName shape, read in the installed botocore 1.43.127).
+@cites("https://github.com/boto/botocore/blob/develop/botocore/data/rds/2014-10-31/service-2.json")
+def proxy_names(plan: Plan) -> list:
+    """1 to 63 letters, digits or single hyphens, a letter first (auto-names count Pulumi's 8)."""
+    return [found(proxy_names, proxy, problem)
+            for proxy in plan.of_type(PROXY)
+            if (name := physical_name(proxy, "name", None)) is not None
+            for problem in name_problems(name, most=63, pattern=RDS_IDENTIFIER, what="proxy name")]
+
+
 RULES = [instance_identifiers, performance_insights_retention, replicas_of_a_managed_password,
-         major_version_upgrades_allowed]
+         major_version_upgrades_allowed, proxy_names]
