@@ -32,13 +32,17 @@ def _number(value: Any):
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _out_of(value: Any, bounds: tuple[int, int]) -> bool:
-    number = _number(value)
-    return number is not None and not bounds[0] <= number <= bounds[1]
-
-
-def _managed_instances(function) -> bool:
-    return bool(function.inputs.get("capacityProviderConfig"))
+def _out_of_range(rule, plan: Plan, key: str, unit: str, bounds: tuple[int, int],
+                  managed_bounds: tuple[int, int]) -> list:
+    """A finding for each function whose `key` lies outside its range (a wider one on Lambda
+    Managed Instances, i.e. with capacityProviderConfig)."""
+    findings = []
+    for function in plan.of_type(FUNCTION):
+        lowest, highest = managed_bounds if function.inputs.get("capacityProviderConfig") else bounds
+        value = _number(function.inputs.get(key))
+        if value is not None and not lowest <= value <= highest:
+            findings.append(found(rule, function, f"{key} {value:g} {unit}; allowed: {lowest} to {highest:,}"))
+    return findings
 
 
 # The Lambda quotas page: "a single function can use up to 10,240 MB of memory"; the minimum, 128,
@@ -46,14 +50,7 @@ def _managed_instances(function) -> bool:
 @cites("https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html")
 def function_memory(plan: Plan) -> list:
     """memorySize from 128 to 10,240 MB (32,768 on Lambda Managed Instances)."""
-    findings = []
-    for function in plan.of_type(FUNCTION):
-        bounds = MANAGED_INSTANCES_MEMORY_MB if _managed_instances(function) else MEMORY_MB
-        memory = function.inputs.get("memorySize")
-        if _out_of(memory, bounds):
-            findings.append(found(function_memory, function, f"memorySize {memory} MB; allowed: "
-                                  f"{bounds[0]} to {bounds[1]:,}"))
-    return findings
+    return _out_of_range(function_memory, plan, "memorySize", "MB", MEMORY_MB, MANAGED_INSTANCES_MEMORY_MB)
 
 
 # CreateFunction's Timeout: "The default is 3 seconds, and the maximum allowed value is 900 seconds"
@@ -61,14 +58,7 @@ def function_memory(plan: Plan) -> list:
 @cites(BOTOCORE_LAMBDA)
 def function_timeout(plan: Plan) -> list:
     """timeout from 1 to 900 seconds (5,400 on Lambda Managed Instances)."""
-    findings = []
-    for function in plan.of_type(FUNCTION):
-        bounds = MANAGED_INSTANCES_TIMEOUT_S if _managed_instances(function) else TIMEOUT_S
-        timeout = function.inputs.get("timeout")
-        if _out_of(timeout, bounds):
-            findings.append(found(function_timeout, function, f"timeout {timeout} s; allowed: "
-                                  f"{bounds[0]} to {bounds[1]:,}"))
-    return findings
+    return _out_of_range(function_timeout, plan, "timeout", "s", TIMEOUT_S, MANAGED_INSTANCES_TIMEOUT_S)
 
 
 # CreateFunction's FunctionName: "If you specify only the function name, it is limited to 64
