@@ -65,7 +65,7 @@ def _settings_cover(settings: Any, stage: Any, stages: list) -> Optional[bool]:
     targets = resolve(settings, "stageName", stages, keys=("stageName",))
     if targets is None:
         return None
-    return _same_api(settings, stage) if stage in targets else False
+    return _same_api(settings, stage) if stage.urn in {t.urn for t in targets} else False
 
 
 def _plan_covers(plan: Any, stage: Any) -> Optional[bool]:

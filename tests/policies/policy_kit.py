@@ -136,13 +136,13 @@ def distribution(**overrides: Any) -> dict:
             "tags": dict(TAGS), **overrides}
 
 
+KEY_ARN = "arn:aws:kms:ap-northeast-2:123456789012:key/data"
+
+
 def dynamodb_table(**overrides: Any) -> dict:
     return {"hashKey": "id", "attributes": [{"name": "id", "type": "S"}], "billingMode": "PAY_PER_REQUEST",
             "serverSideEncryption": {"enabled": True, "kmsKeyArn": KEY_ARN}, "pointInTimeRecovery": {"enabled": True},
             "deletionProtectionEnabled": True, "tags": dict(TAGS), **overrides}
-
-
-KEY_ARN = "arn:aws:kms:ap-northeast-2:123456789012:key/data"
 
 
 def lambda_function(**overrides: Any) -> dict:
