@@ -19,6 +19,7 @@ BOTOCORE_APIGATEWAY = ("https://github.com/boto/botocore/blob/develop/botocore/d
 STAGE_NAME = r"[A-Za-z0-9_-]+"
 TIMEOUT_MS = (50, 29_000)  # "Custom timeout between 50 and 29,000 milliseconds. The default ... 29 seconds."
 SYNCHRONOUS = ("AWS_PROXY", "AWS")
+INVOCATION_TYPE = "integration.request.header.X-Amz-Invocation-Type"  # 'Event': Lambda answers at once
 
 
 # "Stage names can only contain alphanumeric characters, hyphens, and underscores. Maximum length
@@ -71,12 +72,14 @@ def _invoked_functions(plan: Plan, integration: PlannedResource) -> list[Planned
 
 @cites(BOTOCORE_APIGATEWAY)
 def functions_outlive_their_integration(plan: Plan) -> list:
-    """A function API Gateway invokes synchronously (AWS_PROXY/AWS) with a timeout beyond the
+    """A function API Gateway invokes synchronously (AWS_PROXY/AWS, not the asynchronous
+    X-Amz-Invocation-Type 'Event') with a timeout beyond the
     integration's: the client gets 504 at the integration's limit while the function runs on,
     and is billed, to its own. AWS accepts it: a warning."""
     findings = []
     for integration in plan.of_type(INTEGRATION):
-        if integration.inputs.get("type") not in SYNCHRONOUS:
+        parameters = integration.inputs.get("requestParameters") or {}
+        if integration.inputs.get("type") not in SYNCHRONOUS or parameters.get(INVOCATION_TYPE) == "'Event'":
             continue
         limit_s = (_timeout_ms(integration) or TIMEOUT_MS[1]) / 1000
         for function in _invoked_functions(plan, integration):

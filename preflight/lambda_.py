@@ -140,5 +140,31 @@ def reserved_concurrency(plan: Plan) -> list:
     return findings
 
 
+def _setting_problems(inputs: dict) -> list[str]:
+    problems = []
+    description, handler = inputs.get("description"), inputs.get("handler")
+    if isinstance(description, str) and known(description) and len(description) > 256:
+        problems.append(f"description has {len(description)} characters; allowed: at most 256")
+    if isinstance(handler, str) and known(handler) and (len(handler) > 128 or re.search(r"\s", handler)):
+        problems.append(f"handler {handler!r}: allowed: at most 128 characters, no whitespace")
+    architectures = inputs.get("architectures")
+    if isinstance(architectures, list) and len(architectures) != 1:
+        problems.append(f"architectures lists {len(architectures)}; allowed: exactly one (x86_64 or arm64)")
+    vpc = inputs.get("vpcConfig") or {}
+    for key, most in (("subnetIds", 16), ("securityGroupIds", 5)):
+        if isinstance(vpc.get(key), list) and len(vpc[key]) > most:
+            problems.append(f"vpcConfig.{key} lists {len(vpc[key])}; allowed: at most {most}")
+    return problems
+
+
+# CreateFunction's Description (≤ 256), Handler (≤ 128, no whitespace), Architectures (exactly one),
+# VpcConfig SubnetIds (≤ 16) and SecurityGroupIds (≤ 5) shapes (botocore lambda 2015-03-31).
+@cites(BOTOCORE_LAMBDA)
+def function_settings(plan: Plan) -> list:
+    """Description, handler, architectures and VPC lists within CreateFunction's shapes."""
+    return [found(function_settings, function, problem)
+            for function in plan.of_type(FUNCTION) for problem in _setting_problems(function.inputs)]
+
+
 RULES = [function_memory, function_timeout, function_names, alias_names, environment_size,
-         environment_variable_names, reserved_concurrency]
+         environment_variable_names, reserved_concurrency, function_settings]

@@ -54,6 +54,15 @@ def test_environment_variable_names():
         "1ST", "DB-HOST", "X"]
 
 
+def test_description_handler_architectures_and_vpc_lists():
+    broken = function("bad", description="d" * 257, handler="app handler", architectures=["x86_64", "arm64"],
+                      vpcConfig={"subnetIds": [f"subnet-{i}" for i in range(17)], "securityGroupIds": ["sg"] * 6})
+    fine = function("fine", description="d" * 256, handler="app.handler", architectures=["arm64"],
+                    vpcConfig={"subnetIds": ["subnet-1"] * 16, "securityGroupIds": ["sg"] * 5})
+    findings = lambda_.function_settings(plan(broken, fine))
+    assert names(findings) == ["bad"] * 5
+
+
 def test_reservations_leave_100_of_the_default_1000_unreserved():
     fits = plan(function("a", reservedConcurrentExecutions=500), function("b", reservedConcurrentExecutions=400),
                 function("c", reservedConcurrentExecutions=-1))
@@ -108,7 +117,9 @@ def test_a_function_that_outlives_its_synchronous_integration_is_a_warning():
     quick = function("quick", timeout=10)
     assert apigateway.functions_outlive_their_integration(plan(quick, integration(uri=UNKNOWN, sources=[quick]))) == []
     mock = integration(type="MOCK", uri=UNKNOWN, sources=[slow])
-    assert apigateway.functions_outlive_their_integration(plan(slow, mock)) == []
+    asynchronous = integration(type="AWS", uri=UNKNOWN, sources=[slow],
+                               requestParameters={apigateway.INVOCATION_TYPE: "'Event'"})
+    assert apigateway.functions_outlive_their_integration(plan(slow, mock, asynchronous)) == []
 
 
 # ---- CodeDeploy ----
