@@ -2,6 +2,7 @@
 the cases where the line between them is fine (narrowed grants, references in the environment,
 throttling from a usage plan, the stage another API's settings name)."""
 import datetime
+from pathlib import Path
 
 import pytest
 from policy_kit import UNKNOWN as U
@@ -9,7 +10,7 @@ from policy_kit import (api_stage, deployment_group, dynamodb_table, fires, func
                         method_settings, passes, rds_proxy, res)
 
 from policies import _aws as aws
-from policies import lambda_functions
+from policies import api_gateway, codedeploy, dynamodb, lambda_functions, rds_proxy
 from policies.offline import evaluate
 from policies.pack_config import load_pack_config
 from preview.plan import Plan
@@ -233,3 +234,10 @@ def test_a_group_with_both_events_and_an_alarm_passes():
     passes("codedeploy-auto-rollback", res(aws.CODEDEPLOY_DEPLOYMENT_GROUP, deployment_group()))
     passes("codedeploy-auto-rollback", res(aws.CODEDEPLOY_DEPLOYMENT_GROUP, deployment_group(
         alarmConfiguration={"enabled": True, "alarms": U})))
+
+
+def test_the_coverage_table_names_every_serverless_policy():
+    readme = (Path(__file__).resolve().parents[2] / "policies" / "README.md").read_text(encoding="utf-8")
+    for module in (lambda_functions, api_gateway, dynamodb, rds_proxy, codedeploy):
+        for policy in module.POLICIES:
+            assert f"| `{policy.name}`" in readme, policy.name

@@ -2,6 +2,7 @@
 and quiet on a good one."""
 import pytest
 
+import preflight
 from preflight import apigateway, codedeploy, lambda_, quotas, rds
 from preflight.model import UNKNOWN
 from tests.preflight.broken import plan, resource
@@ -173,3 +174,19 @@ def test_group_names_and_alarm_count():
                                       ("proxy-", False), ("p" * 64, False), ("db_proxy", False)])
 def test_proxy_names(name, ok):
     assert (rds.proxy_names(plan(resource(rds.PROXY, "proxy", {"name": name}))) == []) is ok
+
+
+def test_a_whole_serverless_plan_written_right_passes_every_rule():
+    """Function, alias, API stage and integration, rollout and proxy as the tier writes them."""
+    fn = function("api", timeout=25, reservedConcurrentExecutions=50, architectures=["arm64"],
+                  environment={"variables": {"TABLE_NAME": "todos"}})
+    alias = resource(lambda_.ALIAS, "api-live", {"name": "live", "functionName": UNKNOWN},
+                     property_dependencies={"functionName": (fn.urn,)})
+    stage = resource(apigateway.STAGE, "api-stage", {"stageName": "live"})
+    route = integration(uri=UNKNOWN, sources=[alias])
+    app = lambda_app()
+    rollout = group("CodeDeployDefault.LambdaCanary10Percent30Minutes", app,
+                    alarmConfiguration={"enabled": True, "alarms": ["webstack-prod-api-errors"]})
+    proxy = resource(rds.PROXY, "db-proxy", {"name": "webstack-prod-db", "requireTls": True})
+    findings = preflight.check(plan(fn, alias, stage, route, app, rollout, proxy))
+    assert findings == []
