@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Sequence
 
+from preflight.lambda_ import ACCOUNT_CONCURRENCY, BOTOCORE_LAMBDA, FUNCTION, UNRESERVED_MINIMUM, reserved
 from preflight.model import WARNING, cites, found, region_of
 from preview.plan import Plan
 
@@ -59,4 +60,20 @@ def proxies_per_account(plans: Sequence[Plan]) -> list:
                   severity=WARNING)]
 
 
-ACCOUNT_RULES = [elastic_ips_per_region, vpcs_per_region, proxies_per_account]
+@cites(BOTOCORE_LAMBDA)
+def reserved_concurrency_per_region(plans: Sequence[Plan]) -> list:
+    """Lambda reservations of every stack in one region leave 100 of the default 1,000 unreserved
+    (PutFunctionConcurrency's rule, over the account rather than one stack)."""
+    totals: Counter = Counter()
+    for plan in plans:
+        for function, count in reserved(plan.of_type(FUNCTION)):
+            totals[region_of(plan, function)] += count
+    most = ACCOUNT_CONCURRENCY - UNRESERVED_MINIMUM
+    return [found(reserved_concurrency_per_region, "account",
+                  f"{total:,} concurrent executions reserved in {region} across {', '.join(p.stack for p in plans)}; "
+                  f"with the default quota of {ACCOUNT_CONCURRENCY:,} at most {most:,} may be")
+            for region, total in sorted(totals.items(), key=str) if total > most]
+
+
+ACCOUNT_RULES = [elastic_ips_per_region, vpcs_per_region, proxies_per_account,
+                 reserved_concurrency_per_region]

@@ -2,7 +2,7 @@
 upgrades; RDS Proxy: names, subnets, the engine of its target."""
 from __future__ import annotations
 
-from preflight.model import cites, found, known, name_problems
+from preflight.model import cites, found, known, name_problems, physical_name
 from preview.plan import Plan
 
 INSTANCE = "aws:rds/instance:Instance"
@@ -72,13 +72,16 @@ def major_version_upgrades_allowed(plan: Plan) -> list:
             db.inputs.get("replicateSourceDb") and not db.inputs.get("allowMajorVersionUpgrade")]
 
 
-@cites("https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBProxy.html")
+# CreateDBProxy's DBProxyName: "must begin with a letter and must contain only ASCII letters, digits,
+# and hyphens; it can't end with a hyphen or contain two consecutive hyphens", 1 to 63 (botocore
+# rds 2014-10-31, DBProxyName shape, read in the installed botocore 1.43.127).
+@cites("https://github.com/boto/botocore/blob/develop/botocore/data/rds/2014-10-31/service-2.json")
 def proxy_names(plan: Plan) -> list:
-    """DBProxyName: 1 to 63 ASCII letters, digits and hyphens, a letter first, no trailing or
-    double hyphen (the API's pattern [a-zA-Z](?:-?[a-zA-Z0-9]+)*, as instance identifiers)."""
+    """1 to 63 letters, digits or single hyphens, a letter first (auto-names count Pulumi's 8)."""
     return [found(proxy_names, proxy, problem)
             for proxy in plan.of_type(PROXY)
-            for problem in _identifier_problems(proxy.inputs.get("name"), 63, "proxy name")]
+            if (name := physical_name(proxy, "name", None)) is not None
+            for problem in name_problems(name, most=63, pattern=RDS_IDENTIFIER, what="proxy name")]
 
 
 @cites("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-setup.html")
