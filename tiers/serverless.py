@@ -1,7 +1,7 @@
 """The serverless tier (seeds 000 and 003): CloudFront (WAF, security headers, S3 for static
 files) → a regional API Gateway REST API → Lambda functions behind their alias `live`, shifted
-between versions by CodeDeploy; optionally PostgreSQL and Redis, which put the functions in the
-VPC's private subnets."""
+between versions by CodeDeploy; optionally PostgreSQL (through RDS Proxy) and Redis, which put the
+functions in the VPC's private subnets, and DynamoDB tables."""
 from __future__ import annotations
 
 import re
@@ -64,7 +64,7 @@ class DataStores:
             private=PrivateSubnetsArgs(settings.network.nat_gateways, settings.region),
             flow_logs=FlowLogsArgs(prefix, settings.log_retention_days, logs_key.arn)), opts)
         # The functions' group: nothing in (nothing connects to a function), out to HTTPS and
-        # the data stores, which admit this group alone.
+        # the data stores' ports; the proxy, the database and the cache admit it.
         firewall = AppFirewall("functions-firewall", AppFirewallArgs(
             prefix, self.network.vpc_id, settings.network.cidr), opts)
         self.function_network = FunctionNetwork(self.network.private_subnet_ids, [firewall.id])
@@ -164,7 +164,7 @@ def build_serverless(settings: StackSettings, provider: aws.Provider) -> dict:
                       paths=[route for routes in routed.values() for route in routes],
                       origin_path=api.origin_path),
         web_acl_arn=waf.arn), opts)
-    first_route = next((route for routes in routed.values() for route in routes), "/*")
+    first_route = next(route for routes in routed.values() for route in routes)
 
     return {"siteUrl": cdn.url,
             "apiUrl": pulumi.Output.concat(cdn.url, literal_prefix(first_route)),
