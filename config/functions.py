@@ -82,7 +82,7 @@ def parse_functions(raw: Any, flat: Mapping[str, Any], region: Optional[str]
     return tuple(functions)
 
 
-def container_key_problem(where: str, key: str) -> str:
+def _container_key_problem(where: str, key: str) -> str:
     return (f"{where}.{key} is a container key (tier mvp or scaled); allowed with "
             f"webstack:tier = 'serverless': {', '.join(FIELDS)}")
 
@@ -91,7 +91,7 @@ def _unknown_key_problems(where: str, spec: dict) -> list[str]:
     problems = []
     for key in spec:
         if key in CONTAINER_ONLY:
-            problems.append(container_key_problem(where, key))
+            problems.append(_container_key_problem(where, key))
         elif key not in FIELDS:
             close = difflib.get_close_matches(key, FIELDS, n=1)
             hint = f"; did you mean {close[0]}?" if close else ""

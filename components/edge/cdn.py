@@ -1,7 +1,7 @@
 """CloudFront: the assets bucket (origin access control) and, in the scaled tier, the ALB for the
-services' routes (`/api/*` by default) — in the serverless tier, API Gateway's stage; HTTPS only, security headers, the WAF and the site's own
-domain when given. A service that takes `/*` gets the default behavior; the assets then keep
-`/assets/*`."""
+services' routes (`/api/*` by default), in the serverless tier API Gateway's stage; HTTPS only,
+security headers, the WAF and the site's own domain when given. A service that takes `/*` gets the
+default behavior; the assets then keep `/assets/*`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
