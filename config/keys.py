@@ -23,10 +23,11 @@ from config.rules import (ALARM_THRESHOLDS, ALARM_TIERS, CLOUDFRONT_PRICE_CLASSE
                           domain_name, email_list, hosted_zone_id, in_range, instance_type,
                           object_of_numbers, one_of, postgres_version, redis_version, slack_id,
                           vpc_cidr)
+from config.service_overrides import ROLLOUT_KEYS, rollout_of
 from config.services import ServicesError, default_service, load_object, parse_services
 from config.settings import (BackupSettings, CacheSettings, DatabaseSettings, DomainSettings,
                                  EdgeSettings, MonitoringSettings, NetworkSettings,
-                                 RolloutSettings, ServerSettings, ServiceSettings, SlackSettings,
+                                 ServerSettings, ServiceSettings, SlackSettings,
                                  StackSettings)
 
 PROJECT = "webstack"
@@ -236,6 +237,18 @@ def _convert(setting: Setting, raw: Any) -> Any:
     raise AssertionError(f"unknown setting type {setting.type}")
 
 
+def checked_value(key: str, raw: Any) -> tuple[Any, Optional[str]]:
+    """`raw` read as the key's type and judged by its rule: (value, None), or (None, what the key
+    allows)."""
+    setting = SETTINGS_BY_KEY[key]
+    try:
+        value = _convert(setting, raw)
+    except ValueError as err:
+        return None, str(err)
+    allowed = setting.rule(value) if setting.rule else None
+    return (None, allowed) if allowed else (value, None)
+
+
 def _read_values(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     values: dict[str, Any] = {}
     problems: list[str] = []
@@ -248,12 +261,7 @@ def _read_values(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
             else:
                 values[setting.key] = setting.default
             continue
-        try:
-            value = _convert(setting, given)
-        except ValueError as err:
-            problems.append(f"{PROJECT}:{setting.key} = {given!r} is not valid; allowed: {err}")
-            continue
-        allowed = setting.rule(value) if setting.rule else None
+        value, allowed = checked_value(setting.key, given)
         if allowed:
             problems.append(f"{PROJECT}:{setting.key} = {given!r} is not valid; allowed: {allowed}")
         else:
@@ -380,7 +388,7 @@ def parse_settings(raw: Mapping[str, Any], *, stack: str, region: Optional[str])
 def _services(values: Mapping[str, Any], problems: list[str]) -> tuple[ServiceSettings, ...]:
     """`services` when set (its problems appended to `problems`), else the one default service."""
     flat_keys = ("appImage", "appPort", "taskCpu", "taskMemory", "minTasks", "desiredTasks",
-                 "maxTasks", "scalingCpuTarget")
+                 "maxTasks", "scalingCpuTarget", *ROLLOUT_KEYS)
     if values.get("services") is None or any(key not in values for key in flat_keys):
         return (default_service(values),) if all(key in values for key in flat_keys) else ()
     if values.get("tier") == "mvp":
@@ -416,11 +424,7 @@ def _build(v: Mapping[str, Any], services: tuple[ServiceSettings, ...], *, stack
             node_type=v["cacheNodeType"], engine_version=v["cacheEngineVersion"],
             nodes=v["cacheNodes"], snapshot_retention_days=v["cacheSnapshotRetentionDays"]),
         services=services,
-        rollout=RolloutSettings(
-            strategy=v["deploymentStrategy"], canary_percent=float(v["canaryPercent"]),
-            canary_bake_minutes=v["canaryBakeMinutes"],
-            linear_step_percent=float(v["linearStepPercent"]),
-            linear_bake_minutes=v["linearBakeMinutes"], bake_minutes=v["rolloutBakeMinutes"]),
+        rollout=rollout_of(v),
         edge=EdgeSettings(
             price_class=v["cdnPriceClass"], waf_rate_limit=v["wafRateLimit"],
             domain=(DomainSettings(v["domain"], v["hostedZoneId"]) if v["domain"] else None)),

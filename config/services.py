@@ -12,6 +12,8 @@ import re
 from typing import Any, Callable, Mapping, Optional
 
 from config.rules import FARGATE_MEMORY, container_image, in_range
+from config.service_overrides import (OVERRIDE_KEYS, rollout_of, service_rollout,
+                                      service_thresholds)
 from config.settings import ServiceSettings
 
 KEY = "webstack:services"
@@ -42,7 +44,7 @@ DEFAULTS_FROM = {"image": "appImage", "port": "appPort", "cpu": "taskCpu", "memo
                  "minTasks": "minTasks", "desiredTasks": "desiredTasks", "maxTasks": "maxTasks",
                  "cpuTarget": "scalingCpuTarget"}
 FIELDS = (*DEFAULTS_FROM, "healthCheckPath", "kind", "routes", "dependsOn", "environment",
-          "secrets")
+          "secrets", *OVERRIDE_KEYS)
 # https://docs.aws.amazon.com/lambda/latest/api/API_Environment.html: a variable's name matches
 # [a-zA-Z]([a-zA-Z0-9_])+; the stricter of the two runtimes' rules, so a service can move tiers.
 VARIABLE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]+$")
@@ -74,7 +76,7 @@ def default_service(flat: Mapping[str, Any]) -> ServiceSettings:
     return ServiceSettings(
         image=flat["appImage"], port=flat["appPort"], cpu=flat["taskCpu"],
         memory=flat["taskMemory"], min_tasks=flat["minTasks"], desired_tasks=flat["desiredTasks"],
-        max_tasks=flat["maxTasks"], cpu_target=flat["scalingCpuTarget"])
+        max_tasks=flat["maxTasks"], cpu_target=flat["scalingCpuTarget"], rollout=rollout_of(flat))
 
 
 def load_object(raw: Any) -> dict:
@@ -106,6 +108,11 @@ def parse_services(raw: Any, flat: Mapping[str, Any]) -> tuple[ServiceSettings, 
     if problems:
         raise ServicesError(problems)
     return tuple(services)
+
+
+def callee_url_variable(callee: str) -> str:
+    """The variable a caller finds a service it depends on in: `api` → `API_URL`."""
+    return f"{callee.upper().replace('-', '_')}_URL"
 
 
 def _unique_keys(pairs: list) -> dict:
@@ -177,6 +184,10 @@ def _service(name: str, spec: Any, flat: Mapping[str, Any]
     problems += found
     secrets, found = _variables(where, "secrets", spec.get("secrets", {}))
     problems += found + _environment_problems(where, environment, secrets)
+    rollout, found = service_rollout(where, spec, flat, routed=bool(routes))
+    problems += found
+    thresholds, found = service_thresholds(where, spec, routed=bool(routes))
+    problems += found
     if problems:
         return None, problems
     problems += _size_problems(where, values)
@@ -188,7 +199,8 @@ def _service(name: str, spec: Any, flat: Mapping[str, Any]
         desired_tasks=values["desiredTasks"], max_tasks=values["maxTasks"],
         cpu_target=values["cpuTarget"], health_check_path=health, kind=kind,
         routes=tuple(routes), depends_on=tuple(sorted(set(depends_on))),
-        environment=tuple(sorted(environment.items())), secrets=tuple(sorted(secrets.items()))), []
+        environment=tuple(sorted(environment.items())), secrets=tuple(sorted(secrets.items())),
+        rollout=rollout, alarm_thresholds=thresholds), []
 
 
 def _integer(low: int, high: int) -> Callable[[Any], Optional[str]]:
@@ -296,6 +308,13 @@ def _across_services(services: list[ServiceSettings]) -> list[str]:
             owner.setdefault(route, service.name)
         for callee in service.depends_on:
             where = f"{KEY}.{service.name}.dependsOn"
+            variable = callee_url_variable(callee)
+            for key, values in (("environment", service.environment),
+                                ("secrets", service.secrets)):
+                if variable in dict(values):
+                    problems.append(f"{KEY}.{service.name}.{key}.{variable} is set by the "
+                                    f"program: the URL of {callee} (dependsOn); allowed: "
+                                    "another name")
             if callee == service.name:
                 problems.append(f"{where}: {callee!r} is the service itself; allowed: other "
                                 "services")

@@ -27,8 +27,8 @@ from components.observability.logs_bucket import LogsBucket, LogsBucketArgs
 from components.observability.logs_key import LogsKey, LogsKeyArgs
 from components.observability.monitored import LoadBalancerIds, ServiceIds, WatchedService
 from config.keys import StackSettings
-from config.services import rule_priorities
-from config.settings import ServiceSettings
+from config.services import callee_url_variable, rule_priorities
+from config.settings import RolloutSettings, ServiceSettings
 from tiers.shared import (alerting, data_stores, monitoring, operated, recovery, tagged_provider,
                           watched, zones_for)
 
@@ -70,7 +70,8 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
     for config in settings.services:
         route = (Route(config.name, RouteArgs(
             load_balancer, network.vpc_id, config.port, config.health_check_path, config.routes,
-            priorities[config.name], alternate_target_group=settings.rollout.shifts_traffic),
+            priorities[config.name],
+            alternate_target_group=rollout_of(settings, config).shifts_traffic),
             opts) if config.routed else None)
         repositories[config.name] = Registry(f"{config.name}-registry",
                                              RegistryArgs(prefix, config.name), opts)
@@ -80,7 +81,8 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
         services[config.name] = service
         watched_services.append(WatchedService(
             config.name, ServiceIds(service.cluster_name, service.service_name),
-            [group.arn_suffix for group in route.target_groups] if route else []))
+            [group.arn_suffix for group in route.target_groups] if route else [],
+            thresholds=dict(config.alarm_thresholds)))
     resources = watched(settings, cdn, database, cache,
                         load_balancer=LoadBalancerIds(load_balancer.alb.arn_suffix, [
                             suffix for watched_service in watched_services
@@ -151,15 +153,30 @@ def app_service(settings: StackSettings, config: ServiceSettings, network: Netwo
         settings.name_prefix, config, settings.region, network.vpc_id,
         network.private_subnet_ids, security_group_ids, cluster, route,
         settings.log_retention_days, logs_key.arn,
-        environment={**app_environment(settings, database, cache), **dict(config.environment)},
+        environment={**app_environment(settings, database, cache), **callee_urls(settings, config),
+                     **dict(config.environment)},
         secrets={**app_secrets(cache), **dict(config.secrets)},
         secret_arns=(cache.auth_secret_arn, *(arn for _, arn in config.secrets
                                               if ":secretsmanager:" in arn)),
         parameter_arns=tuple(arn for _, arn in config.secrets if ":ssm:" in arn),
         runtime_secret_arns=(database.master_secret_arn,),
-        rollout=settings.rollout if route else None,
+        rollout=rollout_of(settings, config) if route else None,
         deployment_alarm_names=deployment_alarm_names(settings.name_prefix, config.name,
-                                                      config.routed)), opts)
+                                                      config.routed),
+        service_connect_namespace_arn=cluster.namespace_arn), opts)
+
+
+def callee_urls(settings: StackSettings, config: ServiceSettings) -> dict[str, str]:
+    """Where each service it may call answers, through Service Connect: `API_URL` is
+    `http://api:<port>` (the name config/services.py keeps free in its environment)."""
+    by_name = {service.name: service for service in settings.services}
+    return {callee_url_variable(callee): f"http://{callee}:{by_name[callee].port}"
+            for callee in config.depends_on}
+
+
+def rollout_of(settings: StackSettings, config: ServiceSettings) -> RolloutSettings:
+    """The service's own rollout keys over the stack's."""
+    return config.rollout or settings.rollout
 
 
 def app_environment(settings: StackSettings, database: Database, cache: Cache) -> dict:

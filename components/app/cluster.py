@@ -1,4 +1,5 @@
-"""The ECS cluster every service of the scaled tier runs in, with Container Insights."""
+"""The ECS cluster every service of the scaled tier runs in, with Container Insights, and the
+Cloud Map HTTP namespace its services find each other in through ECS Service Connect."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,13 +26,26 @@ class Cluster(pulumi.ComponentResource):
         insights_logs = encrypted_log_group(
             f"{name}-insights-logs", container_insights_log_group(cluster_name),
             args.log_retention_days, args.logs_key_arn, parent=self)
+        # Service Connect uses an HTTP namespace ("API calls" discovery), never DNS.
+        self.namespace = aws.servicediscovery.HttpNamespace(
+            f"{name}-namespace", name=service_connect_namespace(args.name_prefix),
+            description=f"{args.name_prefix} services, by name (ECS Service Connect)",
+            opts=pulumi.ResourceOptions(parent=self))
         self.cluster = aws.ecs.Cluster(
             f"{name}-cluster", name=cluster_name,
             settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
+            service_connect_defaults=aws.ecs.ClusterServiceConnectDefaultsArgs(
+                namespace=self.namespace.arn),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[insights_logs]))
         self.arn = self.cluster.arn
         self.name = self.cluster.name
-        self.register_outputs({"clusterName": self.name})
+        self.namespace_arn = self.namespace.arn
+        self.register_outputs({"clusterName": self.name, "namespaceArn": self.namespace_arn})
+
+
+def service_connect_namespace(name_prefix: str) -> str:
+    """The stack's namespace: its services call each other by their short names in it."""
+    return name_prefix
 
 
 def container_insights_log_group(cluster_name: str) -> str:
