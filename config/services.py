@@ -324,6 +324,11 @@ def _across_services(services: list[ServiceSettings]) -> list[str]:
             elif by_name[callee].kind == "worker":
                 problems.append(f"{where}: {callee!r} is a worker, which listens to nobody; "
                                 "allowed: web or internal services")
+    if services and not owner:
+        problems.append(f"{KEY}: no service takes a route, so CloudFront and the ALB would "
+                        "forward nothing (the ALB and its origin would stand idle); allowed: at "
+                        "least one web service with routes, e.g. "
+                        f"{KEY}.<name>.routes = [\"/api/*\"]")
     if len(owner) > MAX_ROUTES:
         problems.append(f"{KEY}: {len(owner)} routes in all; allowed: at most {MAX_ROUTES} "
                         "(CloudFront's cache behaviors per distribution)")

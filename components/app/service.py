@@ -23,8 +23,8 @@ LOAD_BALANCER_INFRASTRUCTURE_POLICY = (
     "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers")
 SCALING_COOLDOWN_SECONDS = 60
 # The proxy speaks HTTP to the app: retries, outlier detection and HTTP metrics per request
-# (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html, appProtocol;
-# it cannot change once the service uses Service Connect: a new service would be needed).
+# (https://docs.aws.amazon.com/sdk-for-python/v4/reference/clients/ecs/dictionaries/PortMappingDict/,
+# app_protocol: immutable once the service uses Service Connect, a new service would be needed).
 APP_PROTOCOL = "http"
 SERVICE_CONNECT_LOG_PREFIX = "service-connect"
 HEALTH_CHECK_GRACE_SECONDS = 60
