@@ -230,7 +230,7 @@ def test_cluster_and_service_names_are_outputs(api_plan_of, stack):
 def test_the_configured_app_port_runs_through_container_target_group_and_firewalls(port_8080_plan):
     plan = port_8080_plan
     app = container(plan)
-    assert app["portMappings"] == [{"containerPort": 8080, "protocol": "tcp", "name": "app",
+    assert app["portMappings"] == [{"containerPort": 8080, "protocol": "tcp", "name": "api",
                                     "appProtocol": "http"}]
     assert "http://localhost:8080/health" in app["healthCheck"]["command"][1]
     assert {g.inputs["port"] for g in plan.of_type("aws:lb/targetGroup:TargetGroup")} == {8080}
