@@ -29,8 +29,14 @@ from components.observability.monitored import LoadBalancerIds, ServiceIds, Watc
 from config.keys import StackSettings
 from config.services import callee_url_variable, rule_priorities
 from config.settings import RolloutSettings, ServiceSettings
+from tiers.before_services import (cluster_formerly, load_balancer_formerly, registry_aliases,
+                                   registry_formerly, route_formerly)
 from tiers.shared import (alerting, data_stores, monitoring, operated, recovery, tagged_provider,
                           watched, zones_for)
+
+
+# The components' logical names: a stack deployed before `services` knows them (before_services).
+LOAD_BALANCER, CLUSTER = "api", "app"
 
 
 def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
@@ -53,17 +59,19 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
     certificates = (Certificates("certificates", CertificatesArgs(domain, us_east_1), opts)
                     if domain else None)
     routed = [service for service in settings.services if service.routed]
-    load_balancer = LoadBalancer("api", LoadBalancerArgs(
+    load_balancer = LoadBalancer(LOAD_BALANCER, LoadBalancerArgs(
         prefix, network.vpc_id, settings.network.cidr, network.public_subnet_ids,
         [service.port for service in routed],
         certificates.origin_certificate_arn if certificates else None,
-        logs, deletion_protection=settings.protect_data), opts)
+        logs, deletion_protection=settings.protect_data,
+        formerly=load_balancer_formerly(settings.services, LOAD_BALANCER)), opts)
     waf, cdn = edge(settings, assets, load_balancer, certificates, us_east_1, opts)
 
     app_firewall = AppFirewall("app-firewall", AppFirewallArgs(
         prefix, network.vpc_id, settings.network.cidr), opts)
     database, cache = data_stores(settings, network, app_firewall.id, logs_key, opts)
-    cluster = Cluster("app", ClusterArgs(prefix, settings.log_retention_days, logs_key.arn), opts)
+    cluster = Cluster(CLUSTER, ClusterArgs(prefix, settings.log_retention_days, logs_key.arn,
+                                           formerly=cluster_formerly(CLUSTER)), opts)
     firewalls = service_firewalls(settings, network, load_balancer, opts)
     priorities = rule_priorities(settings.services)
     services, repositories, watched_services = {}, {}, []
@@ -71,10 +79,13 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
         route = (Route(config.name, RouteArgs(
             load_balancer, network.vpc_id, config.port, config.health_check_path, config.routes,
             priorities[config.name],
-            alternate_target_group=rollout_of(settings, config).shifts_traffic),
-            opts) if config.routed else None)
-        repositories[config.name] = Registry(f"{config.name}-registry",
-                                             RegistryArgs(prefix, config.name), opts)
+            alternate_target_group=rollout_of(settings, config).shifts_traffic,
+            formerly=route_formerly(config, LOAD_BALANCER)), opts) if config.routed else None)
+        registry = f"{config.name}-registry"
+        repositories[config.name] = Registry(
+            registry, RegistryArgs(prefix, config.name, registry_formerly(config, registry)),
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(
+                aliases=registry_aliases(config) or None)))
         service = app_service(settings, config, network, cluster, route,
                               [app_firewall.id, firewalls[config.name].id], database, cache,
                               logs_key, opts)
