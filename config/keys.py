@@ -193,8 +193,9 @@ SETTINGS: tuple[Setting, ...] = (
             "defaults to its flat key: appImage, appPort, taskCpu…), kind (web, internal or "
             "worker), routes (path patterns at the edge, web only), dependsOn (the services it "
             "may call), environment (name → value) and secrets (name → ARN of a Secrets Manager "
-            "secret or SSM parameter). Unset: one web service `app` at /api/* from the flat keys. Rollout "
-            "keys stay stack-wide.", parse=load_object),
+            "secret or SSM parameter), and its own rollout keys (deploymentStrategy, canaryPercent…) "
+            "and alarmThresholds over the stack's. Unset: one web service `app` at /api/* from the "
+            "flat keys.", parse=load_object),
     Setting("protectData", "boolean", True,
             "Protect stateful resources: Pulumi protect plus AWS deletion protection. "
             "Final snapshots are taken either way."),
