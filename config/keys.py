@@ -398,7 +398,7 @@ def _services(values: Mapping[str, Any], problems: list[str]) -> tuple[ServiceSe
                         "several services on the instance are not built yet)")
         return ()
     try:
-        return parse_services(values["services"], values)
+        return parse_services(values["services"], values, checked_value)
     except ServicesError as err:
         problems += err.problems
         return ()

@@ -7,7 +7,7 @@ out is the stack's. `alarmThresholds` holds the alarms each service has of its o
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from config.rules import object_of_numbers, threshold_problem
 from config.settings import RolloutSettings
@@ -23,6 +23,8 @@ SERVICE_ALARMS = ("alb5xxRatePercent", "targetResponseTimeP95Ms", "ecsCpuPercent
                   "ecsMemoryPercent")
 ROUTED_ONLY_ALARMS = ("alb5xxRatePercent", "targetResponseTimeP95Ms")
 OVERRIDE_KEYS = (*ROLLOUT_KEYS, THRESHOLDS)
+# config/keys.py's checked_value: (key, raw) → (value, None) or (None, what the key allows).
+ValueCheck = Callable[[str, Any], tuple[Any, Optional[str]]]
 
 
 def rollout_of(values: Mapping[str, Any]) -> RolloutSettings:
@@ -35,12 +37,11 @@ def rollout_of(values: Mapping[str, Any]) -> RolloutSettings:
 
 
 def service_rollout(where: str, spec: Mapping[str, Any], stack: Mapping[str, Any],
-                    routed: bool) -> tuple[Optional[RolloutSettings], list[str]]:
-    """The service's rollout: each key it sets, checked by the stack key's rule, else the
-    stack's value; a service without a route can only roll (traffic shifting moves weights
-    between its target groups)."""
-    from config.keys import checked_value  # config.keys reads services, which read this
-
+                    routed: bool, checked_value: ValueCheck
+                    ) -> tuple[Optional[RolloutSettings], list[str]]:
+    """The service's rollout: each key it sets, checked by the stack key's rule
+    (`checked_value`), else the stack's value; a service without a route can only roll (traffic
+    shifting moves weights between its target groups)."""
     values, problems = {}, []
     for key in ROLLOUT_KEYS:
         if key not in spec:

@@ -12,7 +12,7 @@ import re
 from typing import Any, Callable, Mapping, Optional
 
 from config.rules import FARGATE_MEMORY, container_image, in_range
-from config.service_overrides import (OVERRIDE_KEYS, rollout_of, service_rollout,
+from config.service_overrides import (OVERRIDE_KEYS, ValueCheck, rollout_of, service_rollout,
                                       service_thresholds)
 from config.settings import ServiceSettings
 
@@ -87,8 +87,10 @@ def load_object(raw: Any) -> dict:
         raise ValueError(str(err).split("; allowed: ", 1)[-1].split("allowed: ", 1)[-1]) from None
 
 
-def parse_services(raw: Any, flat: Mapping[str, Any]) -> tuple[ServiceSettings, ...]:
-    """The services sorted by name, or ServicesError listing every problem."""
+def parse_services(raw: Any, flat: Mapping[str, Any], checked_value: ValueCheck
+                   ) -> tuple[ServiceSettings, ...]:
+    """The services sorted by name, or ServicesError listing every problem; `checked_value`
+    judges a service's own rollout keys by the stack keys' rules (config/keys.py)."""
     given = _as_object(raw)
     problems = []
     if not given:
@@ -99,7 +101,7 @@ def parse_services(raw: Any, flat: Mapping[str, Any]) -> tuple[ServiceSettings, 
                         "(an ALB holds 100 target groups, two per service)")
     services = []
     for name in sorted(given):
-        service, found = _service(name, given[name], flat)
+        service, found = _service(name, given[name], flat, checked_value)
         problems += found
         if service is not None:
             services.append(service)
@@ -138,7 +140,7 @@ def _as_object(raw: Any) -> dict:
     return value
 
 
-def _service(name: str, spec: Any, flat: Mapping[str, Any]
+def _service(name: str, spec: Any, flat: Mapping[str, Any], checked_value: ValueCheck
              ) -> tuple[Optional[ServiceSettings], list[str]]:
     where = f"{KEY}.{name}"
     problems = []
@@ -184,7 +186,7 @@ def _service(name: str, spec: Any, flat: Mapping[str, Any]
     problems += found
     secrets, found = _variables(where, "secrets", spec.get("secrets", {}))
     problems += found + _environment_problems(where, environment, secrets)
-    rollout, found = service_rollout(where, spec, flat, routed=bool(routes))
+    rollout, found = service_rollout(where, spec, flat, bool(routes), checked_value)
     problems += found
     thresholds, found = service_thresholds(where, spec, routed=bool(routes))
     problems += found
