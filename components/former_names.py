@@ -11,8 +11,8 @@ import pulumi
 def child_options(parent: pulumi.Resource, formerly: Mapping[str, str], name: str,
                   **options) -> pulumi.ResourceOptions:
     """Options of the child `name` of `parent`, aliased to its old URN when it had one."""
-    old = formerly.get(name)
-    return pulumi.ResourceOptions(parent=parent, aliases=[old] if old else None, **options)
+    return pulumi.ResourceOptions(parent=parent, aliases=aliases_to(formerly.get(name)),
+                                  **options)
 
 
 def old_urn(type_chain: str, name: str) -> str:
@@ -23,4 +23,5 @@ def old_urn(type_chain: str, name: str) -> str:
 
 
 def aliases_to(urn: Optional[str]) -> Optional[list[str]]:
+    """The aliases of a resource that had `urn` before (None: it did not move)."""
     return [urn] if urn else None

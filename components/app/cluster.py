@@ -8,7 +8,7 @@ from typing import Mapping, Optional
 import pulumi
 import pulumi_aws as aws
 
-from components.former_names import child_options
+from components.former_names import aliases_to, child_options
 from components.observability.logs_key import encrypted_log_group
 
 
@@ -29,10 +29,10 @@ class Cluster(pulumi.ComponentResource):
         insights_logs = encrypted_log_group(
             f"{name}-insights-logs", container_insights_log_group(cluster_name),
             args.log_retention_days, args.logs_key_arn, parent=self,
-            aliases=child_options(self, args.formerly, f"{name}-insights-logs").aliases)
+            aliases=aliases_to(args.formerly.get(f"{name}-insights-logs")))
         # Service Connect uses an HTTP namespace ("API calls" discovery), never DNS.
         self.namespace = aws.servicediscovery.HttpNamespace(
-            f"{name}-namespace", name=service_connect_namespace(args.name_prefix),
+            f"{name}-namespace", name=args.name_prefix,
             description=f"{args.name_prefix} services, by name (ECS Service Connect)",
             opts=pulumi.ResourceOptions(parent=self))
         self.cluster = aws.ecs.Cluster(
@@ -45,11 +45,6 @@ class Cluster(pulumi.ComponentResource):
         self.name = self.cluster.name
         self.namespace_arn = self.namespace.arn
         self.register_outputs({"clusterName": self.name, "namespaceArn": self.namespace_arn})
-
-
-def service_connect_namespace(name_prefix: str) -> str:
-    """The stack's namespace: its services call each other by their short names in it."""
-    return name_prefix
 
 
 def container_insights_log_group(cluster_name: str) -> str:
