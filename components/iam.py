@@ -28,9 +28,11 @@ def allow_reading_secrets(name: str, role: pulumi.Input[str], sid: str,
     statements = [{"Sid": sid, "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
                    "Resource": list(secret_arns)}] if secret_arns else []
     if parameter_arns:
-        # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-ssm-paramstore.html
+        # ECS reads them with GetParameters (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-ssm-paramstore.html),
+        # the MVP's launcher with `aws ssm get-parameter`.
         statements.append({"Sid": f"{sid}Parameters", "Effect": "Allow",
-                           "Action": "ssm:GetParameters", "Resource": sorted(parameter_arns)})
+                           "Action": ["ssm:GetParameter", "ssm:GetParameters"],
+                           "Resource": sorted(parameter_arns)})
     return aws.iam.RolePolicy(name, role=role, policy=pulumi.Output.json_dumps({
         "Version": "2012-10-17", "Statement": statements}),
         opts=pulumi.ResourceOptions(parent=parent))

@@ -5,6 +5,9 @@ outside them is refused before any resource, not by the AWS API during `pulumi u
 """
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 _BURSTABLE = ("nano", "micro", "small", "medium", "large", "xlarge", "2xlarge")
 _XLARGES = ("xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge")
 
@@ -62,3 +65,10 @@ POSTGRES_MAJORS = ("13", "14", "15", "16", "17")
 # ElastiCache (Redis OSS) versions", ElastiCache user guide, which also lists 5.0.6 and 4.0.10,
 # refused here as issue 10 asks). From 6 on, the aws provider takes major.minor, or "6.x" for 6.
 REDIS_VERSIONS = ("6.0", "6.2", "6.x", "7.0", "7.1")
+
+# EC2: each catalog type's default vCPUs and memory in MiB, as EC2's DescribeInstanceTypes answers
+# them (VCpuInfo.DefaultVCpus, MemoryInfo.SizeInMiB), copied from the answers moto 5.2.1 records
+# (moto/ec2/resources/instance_types.json.gz; tests/config/test_catalogs.py checks the copy).
+EC2_SIZES: dict[str, tuple[int, int]] = {
+    name: (vcpus, memory_mib) for name, (vcpus, memory_mib)
+    in json.loads((Path(__file__).with_name("ec2_sizes.json")).read_text()).items()}

@@ -24,6 +24,7 @@ from config.rules import (ALARM_THRESHOLDS, ALARM_TIERS, CLOUDFRONT_PRICE_CLASSE
                           object_of_numbers, one_of, postgres_version, redis_version, slack_id,
                           vpc_cidr)
 from config.service_overrides import ROLLOUT_KEYS, rollout_of
+from config.instance_services import default_instance_service
 from config.services import ServicesError, default_service, load_object, parse_services
 from config.settings import (BackupSettings, CacheSettings, DatabaseSettings, DomainSettings,
                                  EdgeSettings, MonitoringSettings, NetworkSettings,
@@ -188,14 +189,17 @@ SETTINGS: tuple[Setting, ...] = (
             "traffic has moved, for an instant rollback (0 to 1440).",
             in_range(0, MAX_BAKE_MINUTES)),
     Setting("services", "object", OPTIONAL,
-            "Scaled tier: the product's services by name, each with image, port, "
-            "healthCheckPath, cpu, memory, minTasks, desiredTasks, maxTasks, cpuTarget (each "
-            "defaults to its flat key: appImage, appPort, taskCpu…), kind (web, internal or "
-            "worker), routes (path patterns at the edge, web only), dependsOn (the services it "
-            "may call), environment (name → value) and secrets (name → ARN of a Secrets Manager "
-            "secret or SSM parameter), and its own rollout keys (deploymentStrategy, canaryPercent…) "
-            "and alarmThresholds over the stack's. Unset: one web service `app` at /api/* from the "
-            "flat keys.", parse=load_object),
+            "The product's services by name, each with image, port, healthCheckPath, cpu, "
+            "memory, minTasks, desiredTasks, maxTasks, cpuTarget (each defaults to its flat "
+            "key: appImage, appPort, taskCpu…), kind (web, internal or worker), routes (path "
+            "patterns at the edge, web only), dependsOn (the services it may call), environment "
+            "(name → value), secrets (name → ARN of a Secrets Manager secret or SSM "
+            "parameter), and on the scaled tier its own rollout keys (deploymentStrategy, "
+            "canaryPercent…) and alarmThresholds over the stack's. Scaled tier: Fargate "
+            "services; MVP: containers on the instance behind nginx, cpu and memory their Docker "
+            "limits. Unset: one web service `app` from the flat keys, at /api/* (MVP: at /*, "
+            "with the whole instance).",
+            parse=load_object),
     Setting("protectData", "boolean", True,
             "Protect stateful resources: Pulumi protect plus AWS deletion protection. "
             "Final snapshots are taken either way."),
@@ -389,14 +393,14 @@ def parse_settings(raw: Mapping[str, Any], *, stack: str, region: Optional[str])
 def _services(values: Mapping[str, Any], problems: list[str]) -> tuple[ServiceSettings, ...]:
     """`services` when set (its problems appended to `problems`), else the one default service."""
     flat_keys = ("appImage", "appPort", "taskCpu", "taskMemory", "minTasks", "desiredTasks",
-                 "maxTasks", "scalingCpuTarget", *ROLLOUT_KEYS)
-    if values.get("services") is None or any(key not in values for key in flat_keys):
-        return (default_service(values),) if all(key in values for key in flat_keys) else ()
-    if values.get("tier") == "mvp":
-        problems.append(f"{PROJECT}:services is not valid with {PROJECT}:tier = 'mvp'; allowed: "
-                        "unset (the MVP instance runs one container, from appImage and appPort; "
-                        "several services on the instance are not built yet)")
+                 "maxTasks", "scalingCpuTarget", "tier", *ROLLOUT_KEYS)
+    # On the MVP the services share the instance: its type bounds their sizes.
+    flat_keys += ("serverInstanceType",) if values.get("tier") == "mvp" else ()
+    if any(key not in values for key in flat_keys):
         return ()
+    if values.get("services") is None:
+        return ((default_instance_service(values),) if values["tier"] == "mvp"
+                else (default_service(values),))
     try:
         return parse_services(values["services"], values, checked_value)
     except ServicesError as err:
@@ -413,7 +417,7 @@ def _build(v: Mapping[str, Any], services: tuple[ServiceSettings, ...], *, stack
                                 nat_gateways=v["natGateways"]),
         server=ServerSettings(
             instance_type=v["serverInstanceType"], root_volume_gb=v["serverRootVolumeGb"],
-            admin_cidrs=tuple(v["adminCidrs"]), app_image=v["appImage"], app_port=v["appPort"]),
+            admin_cidrs=tuple(v["adminCidrs"])),
         database=DatabaseSettings(
             instance_class=v["dbInstanceClass"], engine_version=v["dbEngineVersion"],
             allocated_storage=v["dbAllocatedStorage"],

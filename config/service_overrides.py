@@ -70,14 +70,17 @@ def service_rollout(where: str, spec: Mapping[str, Any], stack: Mapping[str, Any
     return rollout_of(values), []
 
 
-def service_thresholds(where: str, spec: Mapping[str, Any], routed: bool
+def service_thresholds(where: str, spec: Mapping[str, Any], routed: bool, on_instance: bool
                        ) -> tuple[tuple[tuple[str, float], ...], list[str]]:
     """The service's own alarm thresholds (name, number), sorted; each checked by the stack's
-    `alarmThresholds` rule, and only for alarms the service has."""
+    `alarmThresholds` rule, and only for alarms the service has (none on the MVP's instance)."""
     if THRESHOLDS not in spec:
         return (), []
     given = spec[THRESHOLDS]
     key = f"{where}.{THRESHOLDS}"
+    if on_instance:
+        return (), [f"{key} is not valid with webstack:tier = 'mvp'; allowed: unset (a container "
+                    "on the instance has no alarms of its own: the instance's are ec2…)"]
     try:
         numbers = object_of_numbers(given)
     except ValueError as err:

@@ -1,16 +1,20 @@
 """`webstack:services`: the product's containers, keyed by name, checked before any resource.
 
 Each service's keys default to the flat app keys (appImage, appPort, taskCpu…), so a stack
-without `services` runs one service named `app` routed at `/api/*`, as before. Every problem
-names `webstack:services.<name>.<key>`, the value and what is allowed.
+without `services` runs one service named `app` routed at `/api/*`, as before (on the MVP's
+instance: at `/*`, see config/instance_services.py, which also holds what the MVP allows
+instead of Fargate's sizes). Every problem names `webstack:services.<name>.<key>`, the value and
+what is allowed.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
 from typing import Any, Callable, Mapping, Optional
 
+import config.instance_services as on_instance
 from config.rules import FARGATE_MEMORY, container_image, in_range
 from config.service_overrides import (OVERRIDE_KEYS, ValueCheck, rollout_of, service_rollout,
                                       service_thresholds)
@@ -107,14 +111,30 @@ def parse_services(raw: Any, flat: Mapping[str, Any], checked_value: ValueCheck
             services.append(service)
     if not problems:
         problems += _across_services(services)
+    if not problems and _on_instance(flat):
+        problems += on_instance.memory_sum_problems(tuple(services), flat["serverInstanceType"])
     if problems:
         raise ServicesError(problems)
-    return tuple(services)
+    return tuple(with_callee_urls(services))
+
+
+def with_callee_urls(services: list[ServiceSettings]) -> list[ServiceSettings]:
+    """Each service told where the services it depends on answer, in both tiers by the callee's
+    name (Service Connect's client alias; the MVP's Docker network alias)."""
+    ports = {service.name: service.port for service in services}
+    return [dataclasses.replace(service, callee_urls=tuple(
+        (callee_url_variable(callee), f"http://{callee}:{ports[callee]}")
+        for callee in service.depends_on)) for service in services]
 
 
 def callee_url_variable(callee: str) -> str:
     """The variable a caller finds a service it depends on in: `api` → `API_URL`."""
     return f"{callee.upper().replace('-', '_')}_URL"
+
+
+def _on_instance(flat: Mapping[str, Any]) -> bool:
+    """The MVP runs the services as containers on its one instance, not on Fargate."""
+    return flat.get("tier") == "mvp"
 
 
 def _unique_keys(pairs: list) -> dict:
@@ -161,8 +181,11 @@ def _service(name: str, spec: Any, flat: Mapping[str, Any], checked_value: Value
     values = {key: spec.get(key, flat[flat_key]) for key, flat_key in DEFAULTS_FROM.items()}
     checks: dict[str, Callable[[Any], Optional[str]]] = {
         "image": lambda v: container_image(v) if isinstance(v, str) else "a string",
-        "port": _integer(1, 65535), "cpu": _integer(256, 16384),
-        "memory": _integer(512, 122880), "minTasks": _integer(1, 1000),
+        "port": _integer(1, 65535),
+        # On the instance, the instance type bounds them (checked with the sizes below).
+        "cpu": _integer(1, 16384) if _on_instance(flat) else _integer(256, 16384),
+        "memory": _integer(1, 122880) if _on_instance(flat) else _integer(512, 122880),
+        "minTasks": _integer(1, 1000),
         "desiredTasks": _integer(1, 1000), "maxTasks": _integer(1, 1000),
         "cpuTarget": _integer(10, 95)}
     for key, check in checks.items():
@@ -180,6 +203,8 @@ def _service(name: str, spec: Any, flat: Mapping[str, Any], checked_value: Value
                         f"{', '.join(KINDS)}")
     routes, found = _string_list(where, "routes", spec.get("routes", []))
     problems += found + _route_problems(where, kind, routes)
+    if _on_instance(flat) and not found:
+        problems += on_instance.route_problems(where, tuple(r for r in routes if ROUTE.match(r)))
     depends_on, found = _string_list(where, "dependsOn", spec.get("dependsOn", []))
     problems += found
     environment, found = _variables(where, "environment", spec.get("environment", {}))
@@ -188,11 +213,11 @@ def _service(name: str, spec: Any, flat: Mapping[str, Any], checked_value: Value
     problems += found + _environment_problems(where, environment, secrets)
     rollout, found = service_rollout(where, spec, flat, bool(routes), checked_value)
     problems += found
-    thresholds, found = service_thresholds(where, spec, routed=bool(routes))
+    thresholds, found = service_thresholds(where, spec, bool(routes), _on_instance(flat))
     problems += found
     if problems:
         return None, problems
-    problems += _size_problems(where, values)
+    problems += _size_problems(where, values, flat)
     if problems:
         return None, problems
     return ServiceSettings(
@@ -279,10 +304,12 @@ def _route_problems(where: str, kind: Any, routes: list[str]) -> list[str]:
     return problems
 
 
-def _size_problems(where: str, v: Mapping[str, Any]) -> list[str]:
+def _size_problems(where: str, v: Mapping[str, Any], flat: Mapping[str, Any]) -> list[str]:
     problems = []
     cpu, memory = v["cpu"], v["memory"]
-    if cpu not in FARGATE_MEMORY:
+    if _on_instance(flat):
+        problems += on_instance.size_problems(where, cpu, memory, flat["serverInstanceType"])
+    elif cpu not in FARGATE_MEMORY:
         problems.append(f"{where}.cpu = {cpu} is not valid; allowed: one of "
                         f"{', '.join(map(str, FARGATE_MEMORY))} (Fargate CPU units)")
     elif memory not in FARGATE_MEMORY[cpu]:

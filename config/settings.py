@@ -21,9 +21,7 @@ class NetworkSettings:
 class ServerSettings:
     instance_type: str
     root_volume_gb: int
-    admin_cidrs: tuple[str, ...]
-    app_image: str
-    app_port: int
+    admin_cidrs: tuple[str, ...]  # the containers it runs are StackSettings.services
 
     @property
     def architecture(self) -> str:
@@ -78,6 +76,8 @@ class ServiceSettings:
     secrets: tuple[tuple[str, str], ...] = ()  # (name, ARN of a secret or SSM parameter)
     rollout: Optional[RolloutSettings] = None  # its own rollout keys over the stack's; None: the stack's
     alarm_thresholds: tuple[tuple[str, float], ...] = ()  # (alarm, threshold) over the stack's
+    # (variable, URL) of each service in depends_on: ("API_URL", "http://api:80")
+    callee_urls: tuple[tuple[str, str], ...] = ()
 
     def thresholds(self, stack: Mapping[str, float]) -> dict[str, float]:
         """Each alarm threshold of this service: its own where it sets one, else the stack's."""

@@ -314,6 +314,8 @@ FREE_TYPES: dict[str, str] = {
         "aws:ec2/securityGroup:SecurityGroup", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
         "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")},
     "aws:ec2/flowLog:FlowLog": "flow logs are charged as ingestion into their log group (priced there)",
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration":
+        "WAF request logs are charged as ingestion into their log group (listed there)",
     **{t: "IAM carries no charge" for t in (
         "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy",
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/instanceProfile:InstanceProfile")},

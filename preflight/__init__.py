@@ -21,12 +21,13 @@ import preflight.quotas as quotas
 import preflight.rds as rds
 import preflight.s3 as s3
 import preflight.secrets as secrets
+import preflight.wafv2 as wafv2
 from preflight.model import ERROR, Finding
 from preview.plan import Plan
 
 SERVICES = {"ec2": ec2, "elbv2": elbv2, "iam": iam, "s3": s3, "rds": rds,
             "elasticache": elasticache, "ecs": ecs, "logs": logs, "backup": backup,
-            "secrets": secrets}
+            "secrets": secrets, "wafv2": wafv2}
 PLAN_RULES = [rule for module in SERVICES.values() for rule in module.RULES]
 ACCOUNT_RULES = list(quotas.ACCOUNT_RULES)
 

@@ -1,8 +1,12 @@
-"""EC2 and VPC: security group texts and rule quotas, subnets in the region's real zones."""
+"""EC2 and VPC: security group texts and rule quotas, subnets in the region's real zones, the size
+of an instance's user data."""
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections import defaultdict
+from typing import Optional
 
 from config.regions import REGION_ZONES
 from preflight.model import cites, found, known, of_types, region_of
@@ -12,6 +16,10 @@ SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 RULE_TYPES = {"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "inbound",
               "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "outbound"}
 SUBNET = "aws:ec2/subnet:Subnet"
+INSTANCE = "aws:ec2/instance:Instance"
+# The guide's 16 KB, read as 16384 bytes (github.com/kubicorn/kubicorn/issues/667 quotes EC2
+# refusing a longer script: its base64 form "must have length less than or equal to 21847").
+USER_DATA_MAX_BYTES = 16 * 1024
 EC2_TEXT = re.compile(r"[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*")
 DESCRIPTION_MAX = 255
 RULES_PER_GROUP = 60
@@ -75,4 +83,30 @@ def subnets_in_real_zones(plan: Plan) -> list:
     return findings
 
 
-RULES = [security_group_texts, security_group_rule_quota, subnets_in_real_zones]
+def _user_data_bytes(inputs: dict) -> Optional[int]:
+    """The raw user data's size: `userData` as given, or `userDataBase64` decoded."""
+    if known(inputs.get("userData")):
+        return len(inputs["userData"].encode())
+    if known(inputs.get("userDataBase64")):
+        try:
+            return len(base64.b64decode(inputs["userDataBase64"], validate=True))
+        except (binascii.Error, ValueError):
+            return None
+    return None
+
+
+@cites("https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html")
+def user_data_size(plan: Plan) -> list:
+    """An instance's user data: at most 16 KB in raw form, before it is base64-encoded."""
+    findings = []
+    for instance in plan.of_type(INSTANCE):
+        size = _user_data_bytes(instance.inputs)
+        if size is not None and size > USER_DATA_MAX_BYTES:
+            findings.append(found(user_data_size, instance,
+                                  f"user data of {size} bytes; EC2 takes at most "
+                                  f"{USER_DATA_MAX_BYTES} (16 KB) before base64 (on the MVP: "
+                                  "fewer services, or shorter images and routes)"))
+    return findings
+
+
+RULES = [security_group_texts, security_group_rule_quota, subnets_in_real_zones, user_data_size]

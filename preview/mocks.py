@@ -155,7 +155,7 @@ class WebstackMocks(pulumi.runtime.Mocks):
         if typ == "aws:cloudfront/distribution:Distribution":
             return f"arn:aws:cloudfront::{ACCOUNT_ID}:distribution/{resource_id}"
         if typ == "aws:cloudwatch/logGroup:LogGroup":
-            return f"arn:aws:logs:{self.region}:{ACCOUNT_ID}:log-group:{state.get('name', name)}"
+            return f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{state.get('name', name)}"
         if typ == "aws:kms/key:Key":
             return f"arn:aws:kms:{region}:{ACCOUNT_ID}:key/{resource_id}"
         if typ in ELB_ARN_KINDS:

@@ -69,6 +69,8 @@ STAGING_RESOURCES = {
     "aws:cloudfront/originAccessControl:OriginAccessControl": 1,
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": 1,
     "aws:cloudfront/distribution:Distribution": 1, "aws:wafv2/webAcl:WebAcl": 1,
+    # its blocked and counted requests, to a log group in us-east-1 (with a logs key there)
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": 1,
     "aws:acm/certificate:Certificate": 2, "aws:acm/certificateValidation:CertificateValidation": 2,
     "aws:route53/record:Record": 5,
     "aws:lb/loadBalancer:LoadBalancer": 1,
@@ -83,7 +85,7 @@ STAGING_RESOURCES = {
     "aws:ecs/service:Service": 2,
     "aws:appautoscaling/target:Target": 2, "aws:appautoscaling/policy:Policy": 2,
     # + Container Insights' performance log group, one per service
-    "aws:cloudwatch/logGroup:LogGroup": 6, "aws:kms/key:Key": 4, "aws:kms/alias:Alias": 3,
+    "aws:cloudwatch/logGroup:LogGroup": 7, "aws:kms/key:Key": 5, "aws:kms/alias:Alias": 4,
     # flow logs, AWS Backup, and per service task execution, task, ECS infrastructure (traffic
     # shifting); each task role reads the rotated database secret
     "aws:iam/role:Role": 8, "aws:iam/rolePolicy:RolePolicy": 5,
@@ -110,7 +112,7 @@ PROD_RESOURCES = {
     "aws:ec2/subnet:Subnet": 9, "aws:ec2/eip:Eip": 3, "aws:ec2/natGateway:NatGateway": 3,
     "aws:ec2/routeTable:RouteTable": 5, "aws:ec2/route:Route": 4,
     "aws:ec2/routeTableAssociation:RouteTableAssociation": 9,
-    "aws:rds/instance:Instance": 2, "aws:cloudwatch/logGroup:LogGroup": 8,
+    "aws:rds/instance:Instance": 2, "aws:cloudwatch/logGroup:LogGroup": 9,
     # The primary's generated password, its secret, version and rotation function (AWS's
     # template through the Serverless Application Repository) with its security group: out to
     # HTTPS and PostgreSQL, admitted by the database.
@@ -194,7 +196,9 @@ def test_only_cloudfront_scoped_resources_leave_the_stack_region(plan_of, stack)
     # CloudFront's metrics live in us-east-1: its alarm, and the topic (and key) it notifies.
     alarm = {"alarms-cloudfront-5xx-rate", "alerts-us-east-1-topic", "alerts-us-east-1-key",
              "alerts-us-east-1-key-alias"}
-    edge = {"waf-web-acl", "certificates-site", "certificates-site-validation"}
+    # The web ACL, and its request logs (which AWS keeps in the web ACL's region).
+    edge = {"waf-web-acl", "certificates-site", "certificates-site-validation",
+            "waf-log-group", "waf-logging", "edge-logs-key", "edge-logs-alias"}
     assert elsewhere == (alarm if stack == "dev" else alarm | edge)
 
 
@@ -275,9 +279,11 @@ def test_previews_are_repeatable(plan_of, stack):
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_log_group_has_a_retention_and_the_logs_key(plan_of, stack):
     plan = plan_of(stack)
-    key_arn = next(k for k in plan.of_type("aws:kms/key:Key") if k.name == "logs-key").outputs["arn"]
+    keys = {k.name: k.outputs["arn"] for k in plan.of_type("aws:kms/key:Key")}
     groups = plan.of_type("aws:cloudwatch/logGroup:LogGroup")
     assert groups
     for group in groups:
         assert group.inputs["retentionInDays"] == {"dev": 14, "staging": 30, "prod": 90}[stack]
-        assert group.inputs["kmsKeyId"] == key_arn, group.name
+        # The WAF's group lives in us-east-1, so its key does too.
+        key = "edge-logs-key" if group.name == "waf-log-group" else "logs-key"
+        assert group.inputs["kmsKeyId"] == keys[key], group.name

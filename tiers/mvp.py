@@ -28,15 +28,17 @@ def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
     cdn = Cdn("cdn", CdnArgs(prefix, assets, settings.edge.price_class), opts)
     server = Server("backend", ServerArgs(
         prefix, settings.server, settings.region, network.vpc_id, network.public_subnet_ids[0],
-        parameter_path, settings.log_retention_days, logs_key.arn), opts)
+        parameter_path, settings.log_retention_days, logs_key.arn, settings.services), opts)
     database, cache = data_stores(settings, network, server.security_group.id, logs_key, opts)
     AppConfig("app-config", AppConfigArgs(
         parameter_path,
         values={"database/endpoint": database.endpoint, "database/name": settings.database.name,
                 "database/secret-arn": database.master_secret_arn,
                 "cache/endpoint": cache.endpoint, "cache/auth-secret-arn": cache.auth_secret_arn},
-        secret_arns=(database.master_secret_arn, cache.auth_secret_arn),
-        reader_role_name=server.role.name), opts)
+        secret_arns=(database.master_secret_arn, cache.auth_secret_arn,
+                     *service_secret_arns(settings, ":secretsmanager:")),
+        reader_role_name=server.role.name,
+        parameter_arns=service_secret_arns(settings, ":ssm:")), opts)
 
     return {"siteUrl": cdn.url, "assetsBucket": assets.bucket_name,
             "backendUrl": server.url, "backendPublicIp": server.public_ip,
@@ -47,3 +49,10 @@ def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
             **monitoring(settings, watched(settings, cdn, database, cache,
                                            server_instance_id=server.instance.id),
                          alerts, us_east_1, opts)}
+
+
+def service_secret_arns(settings: StackSettings, service: str) -> tuple[str, ...]:
+    """The ARNs the services list in `secrets` that belong to one AWS service (":ssm:" or
+    ":secretsmanager:"), each once."""
+    return tuple(sorted({arn for config in settings.services for _, arn in config.secrets
+                         if service in arn}))

@@ -19,7 +19,7 @@ from components.edge.certificates import Certificates, CertificatesArgs
 from components.edge.dns_records import DnsRecords, DnsRecordsArgs
 from components.edge.load_balancer import ORIGIN_SECRET_HEADER, LoadBalancer, LoadBalancerArgs
 from components.edge.route import Route, RouteArgs
-from components.edge.waf import Waf, WafArgs
+from components.edge.waf import Waf, WafArgs, WafLoggingArgs
 from components.network.flow_logs import FlowLogsArgs
 from components.network.vpc import Network, NetworkArgs, PrivateSubnetsArgs
 from components.observability.alarms import deployment_alarm_names
@@ -27,7 +27,7 @@ from components.observability.logs_bucket import LogsBucket, LogsBucketArgs
 from components.observability.logs_key import LogsKey, LogsKeyArgs
 from components.observability.monitored import LoadBalancerIds, ServiceIds, WatchedService
 from config.keys import StackSettings
-from config.services import callee_url_variable, rule_priorities
+from config.services import rule_priorities
 from config.settings import RolloutSettings, ServiceSettings
 from tiers.before_services import (cluster_formerly, load_balancer_formerly, registry_aliases,
                                    registry_formerly, route_formerly)
@@ -139,7 +139,11 @@ def edge(settings: StackSettings, assets: AssetsBucket, load_balancer: LoadBalan
     """CloudFront behind the WAF: the services' routes to the ALB, the rest (or `/assets/*` when a
     service takes `/*`) from the assets bucket; the domain's records."""
     prefix, domain = settings.name_prefix, settings.edge.domain
-    waf = Waf("waf", WafArgs(prefix, settings.edge.waf_rate_limit, us_east_1), opts)
+    # The WAF's request logs must live in us-east-1 with the web ACL: a logs key there too.
+    edge_logs_key = LogsKey("edge-logs", LogsKeyArgs(prefix, "us-east-1"),
+                            pulumi.ResourceOptions(providers=[us_east_1]))
+    waf = Waf("waf", WafArgs(prefix, settings.edge.waf_rate_limit, us_east_1,
+                             WafLoggingArgs(settings.log_retention_days, edge_logs_key.arn)), opts)
     cdn = Cdn("cdn", CdnArgs(
         prefix, assets, settings.edge.price_class,
         api=ApiOrigin(domain.api_origin if domain else load_balancer.dns_name,
@@ -164,7 +168,7 @@ def app_service(settings: StackSettings, config: ServiceSettings, network: Netwo
         settings.name_prefix, config, settings.region, network.vpc_id,
         network.private_subnet_ids, security_group_ids, cluster, route,
         settings.log_retention_days, logs_key.arn,
-        environment={**app_environment(settings, database, cache), **callee_urls(settings, config),
+        environment={**app_environment(settings, database, cache), **dict(config.callee_urls),
                      **dict(config.environment)},
         secrets={**app_secrets(cache), **dict(config.secrets)},
         secret_arns=(cache.auth_secret_arn, *(arn for _, arn in config.secrets
@@ -175,14 +179,6 @@ def app_service(settings: StackSettings, config: ServiceSettings, network: Netwo
         deployment_alarm_names=deployment_alarm_names(settings.name_prefix, config.name,
                                                       config.routed),
         service_connect_namespace_arn=cluster.namespace_arn), opts)
-
-
-def callee_urls(settings: StackSettings, config: ServiceSettings) -> dict[str, str]:
-    """Where each service it may call answers, through Service Connect: `API_URL` is
-    `http://api:<port>` (the name config/services.py keeps free in its environment)."""
-    by_name = {service.name: service for service in settings.services}
-    return {callee_url_variable(callee): f"http://{callee}:{by_name[callee].port}"
-            for callee in config.depends_on}
 
 
 def rollout_of(settings: StackSettings, config: ServiceSettings) -> RolloutSettings:

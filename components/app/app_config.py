@@ -1,7 +1,8 @@
 """Where the backend finds its data stores: endpoints in SSM Parameter Store, secrets by ARN.
 
 The backend starts before RDS and ElastiCache finish, so it reads these at every start instead of
-having them baked into its user data. It may read exactly the two secrets named here.
+having them baked into its user data. It may read exactly the secrets named here: the data
+stores' and those the services list in `secrets`.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ class AppConfigArgs:
     values: Mapping[str, pulumi.Input[str]]  # parameter name (below the path) → value
     secret_arns: tuple[pulumi.Input[str], ...]
     reader_role_name: pulumi.Input[str]
+    parameter_arns: tuple[str, ...] = ()  # SSM parameters the services read as secrets
 
 
 class AppConfig(pulumi.ComponentResource):
@@ -33,5 +35,6 @@ class AppConfig(pulumi.ComponentResource):
             for key, value in args.values.items()
         ]
         allow_reading_secrets(f"{name}-read-secrets", args.reader_role_name, "ReadAppSecrets",
-                              args.secret_arns, parent=self)
+                              args.secret_arns, parent=self,
+                              parameter_arns=args.parameter_arns)
         self.register_outputs({"parameterPath": args.parameter_path})

@@ -1,9 +1,8 @@
-"""The MVP backend: one EC2 instance running the app in Docker behind nginx, with an Elastic IP."""
+"""The MVP backend: one EC2 instance running the services in Docker behind nginx, with an
+Elastic IP."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from string import Template
 from typing import Optional
 
 import pulumi
@@ -13,9 +12,9 @@ from components.network.security_groups import (ANYWHERE_IPV4, allow_all_egress,
                                  security_group)
 from components.iam import service_role
 from components.observability.logs_key import encrypted_log_group, log_group_path
-from config.settings import ServerSettings
+from components.app.server_boot import BootArgs, render_boot_script
+from config.settings import ServerSettings, ServiceSettings
 
-BOOT_SCRIPT = Path(__file__).with_name("backend_boot.sh")
 PUBLIC_PORTS = (80, 443)
 SSH_PORT = 22
 SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
@@ -32,13 +31,7 @@ class ServerArgs:
     parameter_path: str  # SSM path under which the app's endpoints are published
     log_retention_days: int
     logs_key_arn: pulumi.Input[str]
-
-
-def render_boot_script(*, region: str, parameter_path: str, log_group: str, app_image: str,
-                       app_port: int) -> str:
-    return Template(BOOT_SCRIPT.read_text()).substitute(
-        region=region, parameter_path=parameter_path, log_group=log_group,
-        app_image=app_image, app_port=app_port)
+    services: tuple[ServiceSettings, ...]  # each a container on the instance
 
 
 class Server(pulumi.ComponentResource):
@@ -78,12 +71,12 @@ class Server(pulumi.ComponentResource):
             root_block_device=aws.ec2.InstanceRootBlockDeviceArgs(
                 encrypted=True, volume_type="gp3", volume_size=settings.root_volume_gb,
                 delete_on_termination=True),
-            user_data=self.log_group.name.apply(lambda group: render_boot_script(
-                region=args.region, parameter_path=args.parameter_path, log_group=group,
-                app_image=settings.app_image, app_port=settings.app_port)),
-            # EC2 runs user data at launch only; a changed script (appImage, appPort) would merely
-            # stop and start the old instance without running it (EC2 User Guide, "Work with
-            # instance user data", Considerations), so it replaces the instance.
+            user_data=self.log_group.name.apply(lambda group: render_boot_script(BootArgs(
+                args.region, args.parameter_path, group, args.services))),
+            # EC2 runs user data at launch only; a changed script (another service, image, port,
+            # size or route) would merely stop and start the old instance without running it (EC2
+            # User Guide, "Work with instance user data", Considerations), so it replaces the
+            # instance.
             user_data_replace_on_change=True,
             tags={"Name": f"{args.name_prefix}-backend"},
             # The AMI lookup follows every Amazon Linux release; the instance keeps the image it

@@ -26,11 +26,28 @@ MANAGED_RULE_GROUPS = (
 COUNTED_RULES = {"AWSManagedRulesCommonRuleSet": ("SizeRestrictions_BODY",)}
 
 
+# https://docs.aws.amazon.com/waf/latest/APIReference/API_LoggingConfiguration.html: the
+# destination's name must start with aws-waf-logs-; a CloudFront web ACL logs in us-east-1.
+LOG_GROUP_PREFIX = "aws-waf-logs-"
+# Credentials and sessions stay out of the logs (header names in lower case, as WAF matches them).
+REDACTED_HEADERS = ("authorization", "cookie")
+# Only the requests a rule blocked or counted: what tuning the rules needs, at a fraction of the
+# volume of every request.
+LOGGED_ACTIONS = ("BLOCK", "COUNT")
+
+
+@dataclass(frozen=True)
+class WafLoggingArgs:
+    retention_days: int
+    key_arn: pulumi.Input[str]  # a logs key in us-east-1, where the log group lives
+
+
 @dataclass(frozen=True)
 class WafArgs:
     name_prefix: str
     rate_limit: int  # requests per IP per 5 minutes
     us_east_1: aws.Provider
+    logging: Optional[WafLoggingArgs] = None  # None: no request logs
 
 
 class Waf(pulumi.ComponentResource):
@@ -45,7 +62,31 @@ class Waf(pulumi.ComponentResource):
             rules=rules, visibility_config=visibility(f"{args.name_prefix}-edge"),
             opts=pulumi.ResourceOptions(parent=self, provider=args.us_east_1))
         self.arn = self.web_acl.arn
-        self.register_outputs({"webAclArn": self.arn})
+        self.log_group_name = (self._log_requests(name, args) if args.logging
+                               else pulumi.Output.from_input(""))
+        self.register_outputs({"webAclArn": self.arn, "logGroupName": self.log_group_name})
+
+    def _log_requests(self, name: str, args: WafArgs) -> pulumi.Output[str]:
+        """Blocked and counted requests, to an encrypted log group kept as long as the others."""
+        in_us_east_1 = pulumi.ResourceOptions(parent=self, provider=args.us_east_1)
+        group = aws.cloudwatch.LogGroup(
+            f"{name}-log-group", name=f"{LOG_GROUP_PREFIX}{args.name_prefix}",
+            retention_in_days=args.logging.retention_days, kms_key_id=args.logging.key_arn,
+            opts=in_us_east_1)
+        aws.wafv2.WebAclLoggingConfiguration(
+            f"{name}-logging", resource_arn=self.web_acl.arn, log_destination_configs=[group.arn],
+            redacted_fields=[aws.wafv2.WebAclLoggingConfigurationRedactedFieldArgs(
+                single_header=aws.wafv2.WebAclLoggingConfigurationRedactedFieldSingleHeaderArgs(
+                    name=header)) for header in REDACTED_HEADERS],
+            logging_filter=aws.wafv2.WebAclLoggingConfigurationLoggingFilterArgs(
+                default_behavior="DROP", filters=[
+                    aws.wafv2.WebAclLoggingConfigurationLoggingFilterFilterArgs(
+                        behavior="KEEP", requirement="MEETS_ANY", conditions=[
+                            aws.wafv2.WebAclLoggingConfigurationLoggingFilterFilterConditionArgs(
+                                action_condition=aws.wafv2.WebAclLoggingConfigurationLoggingFilterFilterConditionActionConditionArgs(
+                                    action=action)) for action in LOGGED_ACTIONS])]),
+            opts=in_us_east_1)
+        return group.name
 
 
 def visibility(metric_name: str) -> aws.wafv2.WebAclVisibilityConfigArgs:

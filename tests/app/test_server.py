@@ -1,6 +1,8 @@
 """The MVP backend: web ports open, SSH only from admins, IMDSv2, encrypted disk, Session Manager."""
 import json
 
+import preflight
+from policies.offline import evaluate, load_pack_config
 from preview.engine import run_preview
 from preview.mocks import AMI_IDS
 from tests.support import egress_of, ingress_of, named, ports, security_group
@@ -99,10 +101,10 @@ def test_the_app_starts_only_once_its_parameters_exist(dev_plan):
     """Issue 9: the SSM parameters appear 10-20 minutes after the instance; a failing $(...)
     inside `exec docker run` arguments did not stop the script, so the app got empty endpoints."""
     script = dev_plan.one(INSTANCE).inputs["userData"]
-    app = script.split("<<'APP'")[1].split("\nAPP\n")[0]
-    wait, run = app.split("exec docker run")
-    assert "until DB_HOST=$(param database/endpoint)" in wait and "sleep" in wait
-    assert "$(" not in run
+    launcher = script.split("<<'RUN'")[1].split("\nRUN\n")[0]
+    wait, run = launcher.split("\ncommon=(", 1)
+    assert "until DATABASE_HOST=$(param database/endpoint)" in wait and "sleep" in wait
+    assert "$(" not in run and run.count("exec docker run") == 2  # web and api
 
 
 def test_package_installs_are_retried_until_the_elastic_ip_gives_a_route(dev_plan):
@@ -115,3 +117,32 @@ def test_a_new_boot_script_replaces_the_instance_and_a_new_ami_does_not(dev_plan
     instance = dev_plan.one(INSTANCE)
     assert instance.inputs["userDataReplaceOnChange"] is True
     assert "ami" in instance.ignore_changes
+
+
+def test_dev_runs_web_and_api_on_the_instance_and_passes_preflight_and_the_policies(dev_plan):
+    """Issue 13: the MVP runs staging's services, `web` at /* and `api` at /api/*, behind nginx."""
+    script = dev_plan.one(INSTANCE).inputs["userData"]
+    assert "systemctl enable --now webstack@api webstack@web webstack-health nginx" in script
+    assert "    location /api/ { proxy_pass http://127.0.0.1:8080; }" in script
+    assert "    location / { proxy_pass http://127.0.0.1:8081; }" in script
+    assert "--cpus 0.5 --memory 256m -p 127.0.0.1:8081:80" in script  # web
+    assert preflight.errors(preflight.check(dev_plan)) == []
+    assert [v.policy for v in evaluate(dev_plan, load_pack_config("dev")) if v.mandatory] == []
+
+
+def test_the_instance_may_read_exactly_the_secrets_its_services_list():
+    import json
+
+    from preview.engine import run_preview
+    secret = "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:stripe-AbCdEf"
+    parameter = "arn:aws:ssm:ap-northeast-2:123456789012:parameter/webstack/flags"
+    services = {"web": {"routes": ["/*"], "cpu": 512, "memory": 256},
+                "api": {"routes": ["/api/*"], "cpu": 1024, "memory": 384,
+                        "secrets": {"STRIPE_KEY": secret, "FLAGS": parameter}}}
+    plan = run_preview("dev", overrides={"services": json.dumps(services)})
+    [reads] = [p for p in plan.of_type("aws:iam/rolePolicy:RolePolicy")
+               if p.name == "app-config-read-secrets"]
+    statements = {s["Sid"]: s for s in json.loads(reads.inputs["policy"])["Statement"]}
+    assert secret in statements["ReadAppSecrets"]["Resource"]
+    assert len(statements["ReadAppSecrets"]["Resource"]) == 3  # the database's, the cache's, api's
+    assert statements["ReadAppSecretsParameters"]["Resource"] == [parameter]

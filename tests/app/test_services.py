@@ -114,5 +114,6 @@ def test_a_services_environment_and_secrets_reach_its_container_and_roles_only()
     statements = {s["Sid"]: s for s in json.loads(reads.inputs["policy"])["Statement"]}
     assert SECRET in statements["ReadTaskSecrets"]["Resource"]
     assert statements["ReadTaskSecretsParameters"] == {
-        "Sid": "ReadTaskSecretsParameters", "Effect": "Allow", "Action": "ssm:GetParameters",
+        "Sid": "ReadTaskSecretsParameters", "Effect": "Allow",
+        "Action": ["ssm:GetParameter", "ssm:GetParameters"],
         "Resource": [PARAMETER]}

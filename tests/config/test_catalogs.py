@@ -43,3 +43,16 @@ def test_the_alarm_tiers_are_the_alarms_each_tier_builds(plan_of, stack, tier):
              if any(d.endswith(f"(alarmThresholds.{name})") for d in descriptions)}
     assert built == {name for name, tiers in ALARM_TIERS.items() if tier in tiers}
     assert set(ALARM_TIERS) == set(ALARM_THRESHOLDS)
+
+
+def test_the_vcpus_and_memory_of_each_catalog_type_are_ec2s_describe_instance_types_answer():
+    """config/ec2_sizes.json against moto's recorded DescribeInstanceTypes answers."""
+    import moto
+    from config.catalogs import EC2_SIZES
+    recorded = json.loads(gzip.open(Path(moto.__file__).parent / "ec2" / "resources"
+                                    / "instance_types.json.gz").read())
+    catalog = {f"{family}.{size}" for family, sizes in EC2_INSTANCE_TYPES.items() for size in sizes}
+    assert set(EC2_SIZES) == catalog
+    assert {name: (recorded[name]["VCpuInfo"]["DefaultVCpus"],
+                   recorded[name]["MemoryInfo"]["SizeInMiB"]) for name in catalog} == EC2_SIZES
+    assert EC2_SIZES["t3.micro"] == (2, 1024)

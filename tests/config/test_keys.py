@@ -131,7 +131,7 @@ def test_every_problem_is_reported_at_once():
     ("c6i.xlarge", "x86_64"), ("m6a.large", "x86_64"),
 ])
 def test_graviton_instance_types_run_on_arm64(instance_type, architecture):
-    server = ServerSettings(instance_type, 20, (), "img", 80)
+    server = ServerSettings(instance_type, 20, ())
     assert server.architecture == architecture
 
 

@@ -87,3 +87,27 @@ def test_the_callee_url_variable_is_the_programs():
 def test_a_stack_where_no_service_takes_a_route_is_refused():
     [problem] = problems({"auth": {"kind": "internal"}, "jobs": {**JOBS, "dependsOn": ["auth"]}})
     assert problem.startswith("webstack:services: no service takes a route")
+
+
+def test_on_the_mvp_a_service_has_no_alarms_or_strategy_of_its_own():
+    found = problems({"web": {"routes": ["/*"], "cpu": 256, "memory": 256,
+                              "alarmThresholds": {"ecsCpuPercent": 60},
+                              "deploymentStrategy": "canary"}},
+                     tier="mvp", deploymentStrategy="rolling")
+    assert found == [
+        'webstack:services.web.deploymentStrategy = "canary" is not valid with webstack:tier = '
+        "'mvp'; allowed: rolling (traffic shifting needs the scaled tier's load balancer and ECS "
+        "services)",
+        "webstack:services.web.alarmThresholds is not valid with webstack:tier = 'mvp'; allowed: "
+        "unset (a container on the instance has no alarms of its own: the instance's are ec2…)"]
+
+
+def test_both_tiers_tell_a_caller_its_callees_urls():
+    services = {"web": {"routes": ["/*"], "dependsOn": ["api", "auth-svc"]},
+                "api": {"routes": ["/api/*"], "port": 8080},
+                "auth-svc": {"kind": "internal"}}
+    for tier, memory in (("scaled", 512), ("mvp", 128)):  # a Fargate size; within a t3.micro
+        sized = {name: {**spec, "cpu": 256, "memory": memory} for name, spec in services.items()}
+        web = services_of(sized, tier=tier, deploymentStrategy="rolling")["web"]
+        assert web.callee_urls == (("API_URL", "http://api:8080"),
+                                   ("AUTH_SVC_URL", "http://auth-svc:80")), tier

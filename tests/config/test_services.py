@@ -95,11 +95,6 @@ def test_a_general_path_that_would_take_another_services_requests_is_refused():
                               "webstack:services.site.routes '/api/v2/*'")
 
 
-def test_services_are_refused_in_the_mvp_for_now():
-    [problem] = problems({"web": WEB}, tier="mvp")
-    assert problem.startswith("webstack:services is not valid with webstack:tier = 'mvp'")
-
-
 def test_priorities_follow_specificity_and_stay_within_the_albs_range():
     services = settings({"web": WEB, "api": API, "admin": {"routes": ["/api/admin/*"]}}).services
     priorities = rule_priorities(services)

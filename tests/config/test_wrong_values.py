@@ -99,9 +99,12 @@ WRONG = {
     "linearBakeMinutes": outside(0, 1440),
     "rolloutBakeMinutes": outside(0, 1440),
     "protectData": words.filter(lambda s: s.strip().lower() not in ("true", "false")),
-    # Not JSON, not an object, or (in the MVP these run in) any services at all.
-    "services": st.one_of(words, st.sampled_from(['[]', '"web"', '{"web": {"routes": ["/*"]}}',
-                                                  '{"Web": {}}', "{}"])),
+    # Not JSON, not an object, a bad name, or (in the MVP these run in, on a t3.micro) more
+    # memory than the instance leaves the containers (taskMemory's 1024 MiB), or a route nginx
+    # cannot match as the ALB does.
+    "services": st.one_of(words, st.sampled_from([
+        '[]', '"web"', '{"web": {"routes": ["/*"]}}', '{"Web": {"routes": ["/*"]}}', "{}",
+        '{"web": {"routes": ["/a?/*"], "memory": 256}}'])),
 }
 
 

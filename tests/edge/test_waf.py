@@ -93,3 +93,36 @@ def test_cloudfront_is_protected_by_it(plan_of, stack):
 
 def test_the_mvp_has_no_waf(dev_plan):
     assert not dev_plan.of_type(WEB_ACL)
+
+
+LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+
+
+def waf_log_group(plan):
+    [group] = [g for g in plan.of_type(LOG_GROUP) if g.name == "waf-log-group"]
+    return group
+
+
+@pytest.mark.parametrize("stack", SCALED)
+def test_blocked_and_counted_requests_are_logged_in_us_east_1_encrypted_there(plan_of, stack):
+    plan = plan_of(stack)
+    logging, group = plan.one(LOGGING), waf_log_group(plan)
+    assert logging.inputs["resourceArn"] == plan.one(WEB_ACL).outputs["arn"]
+    assert logging.inputs["logDestinationConfigs"] == [group.outputs["arn"]]
+    assert group.inputs["name"] == f"aws-waf-logs-webstack-{stack}"
+    key = next(k for k in plan.of_type("aws:kms/key:Key") if k.outputs["arn"] == group.inputs["kmsKeyId"])
+    for resource in (logging, group, key):
+        assert plan.by_urn(resource.provider_urn).inputs["region"] == "us-east-1"
+    assert '"logs.us-east-1.amazonaws.com"' in key.inputs["policy"]
+    assert group.inputs["retentionInDays"] == {"staging": 30, "prod": 90}[stack]
+
+
+def test_only_blocked_or_counted_requests_are_kept_and_credentials_are_redacted(plan_of):
+    inputs = plan_of("prod").one(LOGGING).inputs
+    assert inputs["loggingFilter"] == {
+        "defaultBehavior": "DROP",
+        "filters": [{"behavior": "KEEP", "requirement": "MEETS_ANY", "conditions": [
+            {"actionCondition": {"action": "BLOCK"}}, {"actionCondition": {"action": "COUNT"}}]}]}
+    assert inputs["redactedFields"] == [{"singleHeader": {"name": "authorization"}},
+                                        {"singleHeader": {"name": "cookie"}}]

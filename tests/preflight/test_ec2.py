@@ -52,3 +52,14 @@ def test_a_subnet_in_a_zone_the_region_lacks_is_refused():
     assert "us-west-1a, us-west-1b" in finding.message
     fine = resource(ec2.SUBNET, "private-b", {"availabilityZone": "us-west-1b"})
     assert ec2.subnets_in_real_zones(plan(fine, region="us-west-1")) == []
+
+
+def test_user_data_counts_its_raw_bytes_before_base64_and_unknown_is_not_judged():
+    import base64
+    at_limit, over = (base64.b64encode(b"x" * size).decode() for size in (16384, 16385))
+    instance = lambda name, inputs: resource(ec2.INSTANCE, name, inputs)  # noqa: E731
+    findings = ec2.user_data_size(plan(
+        instance("fits", {"userDataBase64": at_limit}), instance("over", {"userDataBase64": over}),
+        instance("multibyte", {"userData": "é" * 8193}), instance("later", {"userData": UNKNOWN})))
+    assert [(f.resource, f.message.split(";")[0]) for f in findings] == [
+        ("over", "user data of 16385 bytes"), ("multibyte", "user data of 16386 bytes")]

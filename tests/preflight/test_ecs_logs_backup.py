@@ -64,3 +64,18 @@ def test_backup_rule_and_vault_names():
                   resource(backup.VAULT, "vault", {"name": "webstack vault"}))
     assert len(backup.backup_rule_names(broken)) == 1
     assert len(backup.vault_names(broken)) == 1
+
+
+def test_waf_logs_go_to_an_aws_waf_logs_destination_in_the_web_acls_region():
+    from preflight import wafv2
+    acl = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/abc"
+
+    def logging(name, destination):
+        return resource(wafv2.LOGGING, name, {"resourceArn": acl,
+                                              "logDestinationConfigs": [destination]})
+    broken = plan(
+        logging("good", "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-edge"),
+        logging("unprefixed", "arn:aws:logs:us-east-1:123456789012:log-group:edge"),
+        logging("elsewhere", "arn:aws:logs:ap-northeast-2:123456789012:log-group:aws-waf-logs-edge"),
+        logging("bucket", "arn:aws:s3:::aws-waf-logs-edge"))
+    assert [f.resource for f in wafv2.waf_log_destinations(broken)] == ["unprefixed", "elsewhere"]
