@@ -74,8 +74,8 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
                                            formerly=cluster_formerly(CLUSTER)), opts)
     firewalls = service_firewalls(settings, network, load_balancer, opts)
     priorities = rule_priorities(settings.services)
-    services, repositories, watched_services = {}, {}, []
-    for config in settings.services:
+    services, repositories, watched_services = {}, {}, {}
+    for config in call_order(settings.services):
         route = (Route(config.name, RouteArgs(
             load_balancer, network.vpc_id, config.port, config.health_check_path, config.routes,
             priorities[config.name],
@@ -88,12 +88,15 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
                 aliases=registry_aliases(config) or None)))
         service = app_service(settings, config, network, cluster, route,
                               [app_firewall.id, firewalls[config.name].id], database, cache,
-                              logs_key, opts)
+                              logs_key, [services[callee].service for callee in config.depends_on
+                                         if callee in services], opts)
         services[config.name] = service
-        watched_services.append(WatchedService(
+        watched_services[config.name] = WatchedService(
             config.name, ServiceIds(service.cluster_name, service.service_name),
             [group.arn_suffix for group in route.target_groups] if route else [],
-            thresholds=dict(config.alarm_thresholds)))
+            thresholds=dict(config.alarm_thresholds))
+    services = dict(sorted(services.items()))
+    watched_services = [watched_services[name] for name in sorted(watched_services)]
     resources = watched(settings, cdn, database, cache,
                         load_balancer=LoadBalancerIds(load_balancer.alb.arn_suffix, [
                             suffix for watched_service in watched_services
@@ -158,9 +161,32 @@ def edge(settings: StackSettings, assets: AssetsBucket, load_balancer: LoadBalan
     return waf, cdn
 
 
+def call_order(services: tuple[ServiceSettings, ...]) -> list[ServiceSettings]:
+    """Callees before their callers, else by name: AWS advises deploying a Service Connect
+    client-server before the clients that call it, whose tasks resolve only the endpoints that
+    exist when they start (developerguide/service-connect-concepts-deploy.html). Mutual calls
+    cannot both wait: the edge that closes a cycle is dropped, the later caller by name first."""
+    by_name = {service.name: service for service in services}
+    ordered: list[ServiceSettings] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in visiting or by_name[name] in ordered:
+            return
+        visiting.add(name)
+        for callee in sorted(by_name[name].depends_on):
+            visit(callee)
+        visiting.discard(name)
+        ordered.append(by_name[name])
+
+    for name in sorted(by_name):
+        visit(name)
+    return ordered
+
+
 def app_service(settings: StackSettings, config: ServiceSettings, network: Network,
                 cluster: Cluster, route: Optional[Route], security_group_ids: list,
-                database: Database, cache: Cache, logs_key: LogsKey,
+                database: Database, cache: Cache, logs_key: LogsKey, callees: list,
                 opts: pulumi.ResourceOptions) -> Service:
     """One service on Fargate in the private subnets, wired to the data stores and its rollout
     alarms; a service without a route rolls (traffic shifting needs its target groups)."""
@@ -178,7 +204,7 @@ def app_service(settings: StackSettings, config: ServiceSettings, network: Netwo
         rollout=rollout_of(settings, config) if route else None,
         deployment_alarm_names=deployment_alarm_names(settings.name_prefix, config.name,
                                                       config.routed),
-        service_connect_namespace_arn=cluster.namespace_arn), opts)
+        service_connect_namespace_arn=cluster.namespace_arn, after=callees), opts)
 
 
 def rollout_of(settings: StackSettings, config: ServiceSettings) -> RolloutSettings:

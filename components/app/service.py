@@ -64,6 +64,8 @@ class ServiceArgs:
     # The cluster's Cloud Map namespace: a listening service is reachable there at
     # http://<name>:<port>; every service reaches the listening ones it may call.
     service_connect_namespace_arn: Optional[pulumi.Input[str]] = None
+    # The ECS services of its callees: deployed first, so its new tasks resolve their names.
+    after: Sequence[pulumi.Resource] = ()
 
 
 class Service(pulumi.ComponentResource):
@@ -115,8 +117,8 @@ class Service(pulumi.ComponentResource):
             # the deployment's real outcome; a rolled-back deployment fails the update.
             wait_for_steady_state=True,
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignored_by_pulumi(args.rollout),
-                                        depends_on=([args.route.forward_rule] if args.route
-                                                    else []),
+                                        depends_on=[*([args.route.forward_rule] if args.route
+                                                      else []), *args.after],
                                         custom_timeouts=rollout_timeouts(args.rollout)))
         self._scale_on_cpu(name, settings)
 

@@ -77,3 +77,26 @@ def test_the_groups_admit_exactly_the_declared_calls_on_the_proxys_port(four_ser
 
 def test_the_plan_passes_preflight_with_the_proxies_share(four_services):
     assert preflight.check(four_services) == []
+
+
+def test_a_caller_deploys_after_its_callees(four_services):
+    """Its new tasks resolve only the endpoints that exist when they start (AWS: deploy the
+    client-server first)."""
+    urn = {name: named(four_services, SERVICE, f"{name}-service").urn for name in FOUR_SERVICES}
+    for name, spec in FOUR_SERVICES.items():
+        waits_for = set(named(four_services, SERVICE, f"{name}-service").dependencies)
+        assert {urn[callee] for callee in spec.get("dependsOn", [])} <= waits_for, name
+        assert not {urn[other] for other in FOUR_SERVICES
+                    if other not in spec.get("dependsOn", [])} & waits_for, name
+
+
+def test_mutual_callers_are_ordered_by_name_without_a_cycle():
+    from config.settings import ServiceSettings
+    from tiers.scaled import call_order
+
+    def service(name, *callees):
+        return ServiceSettings(image="x", port=80, cpu=256, memory=512, min_tasks=1,
+                               desired_tasks=1, max_tasks=1, cpu_target=70, name=name,
+                               depends_on=callees)
+    order = call_order((service("a", "b"), service("b", "a"), service("c", "a"), service("d")))
+    assert [s.name for s in order] == ["b", "a", "c", "d"]
