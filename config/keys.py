@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 from pulumi import RunError
@@ -30,6 +30,7 @@ from config.settings import (BackupSettings, CacheSettings, DatabaseSettings, Do
                                  EdgeSettings, MonitoringSettings, NetworkSettings,
                                  ServerSettings, ServiceSettings, SlackSettings,
                                  StackSettings)
+from config.tables import TablesError, load_tables, parse_tables
 
 PROJECT = "webstack"
 TIERS = ("mvp", "scaled")
@@ -200,6 +201,11 @@ SETTINGS: tuple[Setting, ...] = (
             "limits. Unset: one web service `app` from the flat keys, at /api/* (MVP: at /*, "
             "with the whole instance).",
             parse=load_object),
+    Setting("tables", "object", OPTIONAL,
+            "Serverless tier: the product's DynamoDB tables by name, each with hashKey, "
+            "hashKeyType (S, N or B; S), rangeKey, rangeKeyType and ttlAttribute; on demand, "
+            "point-in-time recovery, encrypted with the stack's own KMS key, deletion protection "
+            "with protectData. Unset: no tables.", parse=load_tables),
     Setting("protectData", "boolean", True,
             "Protect stateful resources: Pulumi protect plus AWS deletion protection. "
             "Final snapshots are taken either way."),
@@ -385,9 +391,21 @@ def parse_settings(raw: Mapping[str, Any], *, stack: str, region: Optional[str])
                  if not any(re.search(rf"{PROJECT}:{key}\b", p) for key in refused)]
     problems += _region_problems(values, region)
     services = _services(values, problems)
+    tables = _tables(values, problems)
     if problems:
         raise ConfigError(problems)
-    return _build(values, services, stack=stack, region=region)
+    return replace(_build(values, services, stack=stack, region=region), tables=tables)
+
+
+def _tables(values: Mapping[str, Any], problems: list[str]) -> tuple:
+    """`tables` when set (its problems appended to `problems`), else none."""
+    if values.get("tables") is None:
+        return ()
+    try:
+        return parse_tables(values["tables"], values.get("tier"))
+    except TablesError as err:
+        problems += err.problems
+        return ()
 
 
 def _services(values: Mapping[str, Any], problems: list[str]) -> tuple[ServiceSettings, ...]:

@@ -56,6 +56,12 @@ ALARM_THRESHOLDS = {
     "rdsConnections": 64,
     "redisEngineCpuPercent": 80, "redisMemoryPercent": 80, "redisEvictions": 0,
     "cloudfront5xxRatePercent": 5,
+    # Serverless: seed 000's API alarms (5XX >= 1 over 5 periods, latency > 1000 ms over 3) and
+    # seed 003's rollback triggers (Lambda errors > 5 %, API 5XX > 10 %); the throttle, duration
+    # and DynamoDB thresholds are this program's (any throttle or system error is worth a look).
+    "lambdaErrorRatePercent": 5, "lambdaThrottles": 1, "lambdaDurationP95Ms": 1000,
+    "api5xxCount": 1, "api5xxRatePercent": 10, "apiLatencyP95Ms": 1000,
+    "dynamodbThrottles": 1, "dynamodbSystemErrors": 1,
 }
 # Which tier has each alarm (components/observability/alarms.py builds them; a test checks both
 # agree): a threshold for an alarm the stack does not have would be silently ignored.
@@ -65,7 +71,10 @@ ALARM_TIERS = {
     **dict.fromkeys(("ec2StatusCheckFailed", "ec2CpuPercent"), ("mvp",)),
     **dict.fromkeys(("rdsCpuPercent", "rdsFreeStoragePercent", "rdsFreeableMemoryMiB",
                      "rdsConnections", "redisEngineCpuPercent", "redisMemoryPercent",
-                     "redisEvictions", "cloudfront5xxRatePercent"), ("mvp", "scaled")),
+                     "redisEvictions", "cloudfront5xxRatePercent"), ("mvp", "scaled", "serverless")),
+    **dict.fromkeys(("lambdaErrorRatePercent", "lambdaThrottles", "lambdaDurationP95Ms",
+                     "api5xxCount", "api5xxRatePercent", "apiLatencyP95Ms", "dynamodbThrottles",
+                     "dynamodbSystemErrors"), ("serverless",)),
 }
 # The only threshold where 0 means something (alarm on any eviction); at 0 every other alarm
 # always fires (a count or a latency above 0, a status check ≥ 0) or never does (memory below 0).

@@ -15,6 +15,7 @@ import re
 from typing import Any, Callable, Mapping, Optional
 
 import config.instance_services as on_instance
+from config.named_objects import load_named_objects
 from config.rules import FARGATE_MEMORY, container_image, in_range
 from config.service_overrides import (OVERRIDE_KEYS, ValueCheck, rollout_of, service_rollout,
                                       service_thresholds)
@@ -137,27 +138,8 @@ def _on_instance(flat: Mapping[str, Any]) -> bool:
     return flat.get("tier") == "mvp"
 
 
-def _unique_keys(pairs: list) -> dict:
-    """json.loads keeps the last of two equal keys silently: a service named twice is refused."""
-    names = [key for key, _ in pairs]
-    twice = sorted({key for key in names if names.count(key) > 1})
-    if twice:
-        raise ServicesError([f"{KEY} names a service twice; allowed: each service name once "
-                             f"({', '.join(map(repr, twice))} is given twice; JSON would keep "
-                             "the last silently)"])
-    return dict(pairs)
-
-
 def _as_object(raw: Any) -> dict:
-    try:
-        value = json.loads(raw, object_pairs_hook=_unique_keys) if isinstance(raw, str) else raw
-    except json.JSONDecodeError:
-        raise ServicesError([f"{KEY} is not valid JSON; allowed: an object of services by name, "
-                             f"e.g. {EXAMPLE}"]) from None
-    if not isinstance(value, dict):
-        raise ServicesError([f"{KEY} = {json.dumps(value)} is not valid; allowed: an object of "
-                             f"services by name, e.g. {EXAMPLE}"])
-    return value
+    return load_named_objects(raw, KEY, "service", EXAMPLE, ServicesError)
 
 
 def _service(name: str, spec: Any, flat: Mapping[str, Any], checked_value: ValueCheck

@@ -151,6 +151,18 @@ class MonitoringSettings:
 
 
 @dataclass(frozen=True)
+class TableSettings:
+    """One DynamoDB table (`webstack:tables.<name>`): its key schema and its expiry attribute."""
+
+    name: str
+    hash_key: str
+    hash_key_type: str = "S"          # S, N or B
+    range_key: Optional[str] = None
+    range_key_type: str = "S"
+    ttl_attribute: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class StackSettings:
     project: str
     stack: str
@@ -169,6 +181,7 @@ class StackSettings:
     monitoring: MonitoringSettings
     # `monthly-budget.maxMonthlyUsd` of the stack's policy config; None: no AWS Budgets budget.
     monthly_budget_usd: Optional[float] = None
+    tables: tuple[TableSettings, ...] = ()  # DynamoDB tables, sorted by name
 
     @property
     def service(self) -> ServiceSettings:

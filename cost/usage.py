@@ -26,6 +26,12 @@ USAGE_KEYS: dict[str, UsageKey] = {
     "logsIngestedGbPerGroup": UsageKey(1, "GB ingested a month into each log group"),
     "s3StorageGbPerBucket": UsageKey(5, "GB stored in each bucket"),
     "ecrStorageGb": UsageKey(2, "GB of images kept in each ECR repository"),
+    "lambdaRequestsMillions": UsageKey(1, "millions of invocations of each Lambda function a month"),
+    "lambdaAverageDurationMs": UsageKey(200, "average billed duration of an invocation, in milliseconds"),
+    "apiRequestsMillions": UsageKey(1, "millions of requests each API Gateway REST API serves a month"),
+    "dynamodbReadMillions": UsageKey(1, "millions of read request units each on-demand table serves a month"),
+    "dynamodbWriteMillions": UsageKey(0.5, "millions of write request units each on-demand table takes a month"),
+    "dynamodbStorageGb": UsageKey(1, "GB stored in each DynamoDB table"),
 }
 
 

@@ -86,3 +86,14 @@ SECRET_ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 WEB_ACL = "aws:wafv2/webAcl:WebAcl"
 WEB_ACL_LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
+
+# Serverless: Lambda, API Gateway (REST), RDS Proxy, CodeDeploy
+LAMBDA_FUNCTION = "aws:lambda/function:Function"
+LAMBDA_PERMISSION = "aws:lambda/permission:Permission"
+LAMBDA_FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl"
+API_STAGE = "aws:apigateway/stage:Stage"
+API_METHOD_SETTINGS = "aws:apigateway/methodSettings:MethodSettings"
+API_USAGE_PLAN = "aws:apigateway/usagePlan:UsagePlan"
+API_DOMAIN_NAME = "aws:apigateway/domainName:DomainName"
+RDS_PROXY = "aws:rds/proxy:Proxy"
+CODEDEPLOY_DEPLOYMENT_GROUP = "aws:codedeploy/deploymentGroup:DeploymentGroup"

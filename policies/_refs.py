@@ -22,6 +22,11 @@ def identifiers(resource: Any, keys: Iterable[str]) -> set[str]:
     return found
 
 
+def dependency_urns(resource: Any, prop: str) -> set[str]:
+    """The URNs of the resources whose outputs flowed into `resource.props[prop]`."""
+    return {dependency.urn for dependency in resource.property_dependencies.get(prop, [])}
+
+
 def resolve(source: Any, prop: str, candidates: Sequence[Any],
             keys: Iterable[str] = ("id",)) -> Optional[list]:
     """The candidates that `source.props[prop]` refers to; None if that cannot be told."""

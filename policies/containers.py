@@ -60,7 +60,7 @@ REFERENCE_SUFFIXES = ("_ARN", "_URL", "_URI", "_HOST", "_PORT", "_ENDPOINT", "_H
                       "_FILE", "_REGION")
 
 
-def _secret_name(name: str, patterns: list[str]) -> bool:
+def looks_like_secret_name(name: str, patterns: list[str]) -> bool:
     if name in patterns:
         return True
     return not name.endswith(REFERENCE_SUFFIXES) and any(fnmatch.fnmatchcase(name, p) for p in patterns)
@@ -73,7 +73,7 @@ def ecs_task_no_plaintext_secrets(args: ResourceValidationArgs, report: ReportVi
         for variable in items(dig(container, "environment")):
             name, value = dig(variable, "name"), dig(variable, "value")
             name = name if isinstance(name, str) else ""
-            if _secret_name(name.upper(), patterns):
+            if looks_like_secret_name(name.upper(), patterns):
                 report(f"{label}.environment {name} looks like a secret in plain text")
             elif isinstance(value, str) and ACCESS_KEY_ID.search(value):
                 report(f"{label}.environment {name or '(unnamed)'} holds an AWS access key id")

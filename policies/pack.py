@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel, Policy
 
-from policies import (audit_logging, backup, budget, containers, data_protection, encryption, exposure,
-                      keys_and_secrets, security_groups, tagging, transit)
+from policies import (api_gateway, audit_logging, backup, budget, codedeploy, containers, data_protection, dynamodb,
+                      encryption, exposure, keys_and_secrets, lambda_functions, rds_proxy, security_groups, tagging,
+                      transit)
 
 PACK_NAME = "webstack-guardrails"
 # Each policy sets its own level; this only covers a policy that would not.
@@ -20,6 +21,11 @@ ALL_POLICIES: list[Policy] = [
     *keys_and_secrets.POLICIES,
     *audit_logging.POLICIES,
     *data_protection.POLICIES,
+    *lambda_functions.POLICIES,
+    *api_gateway.POLICIES,
+    *dynamodb.POLICIES,
+    *rds_proxy.POLICIES,
+    *codedeploy.POLICIES,
     *tagging.POLICIES,
     *budget.POLICIES,
 ]

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import preflight.apigateway as apigateway
 import preflight.backup as backup
+import preflight.cloudwatch as cloudwatch
+import preflight.codedeploy as codedeploy
+import preflight.dynamodb as dynamodb
 import preflight.ec2 as ec2
 import preflight.ecs as ecs
 import preflight.elasticache as elasticache
 import preflight.elbv2 as elbv2
 import preflight.iam as iam
+import preflight.lambda_ as lambda_
 import preflight.logs as logs
 import preflight.quotas as quotas
 import preflight.rds as rds
@@ -27,7 +32,9 @@ from preview.plan import Plan
 
 SERVICES = {"ec2": ec2, "elbv2": elbv2, "iam": iam, "s3": s3, "rds": rds,
             "elasticache": elasticache, "ecs": ecs, "logs": logs, "backup": backup,
-            "secrets": secrets, "wafv2": wafv2}
+            "secrets": secrets, "wafv2": wafv2, "dynamodb": dynamodb,
+            "cloudwatch": cloudwatch, "lambda": lambda_, "apigateway": apigateway,
+            "codedeploy": codedeploy}
 PLAN_RULES = [rule for module in SERVICES.values() for rule in module.RULES]
 ACCOUNT_RULES = list(quotas.ACCOUNT_RULES)
 

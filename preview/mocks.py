@@ -167,6 +167,8 @@ class WebstackMocks(pulumi.runtime.Mocks):
             return f"arn:aws:cloudwatch:{region}:{ACCOUNT_ID}:alarm:{state.get('name', name)}"
         if typ == "aws:iam/role:Role":
             return f"arn:aws:iam::{ACCOUNT_ID}:role/{name}"
+        if typ == "aws:rds/proxy:Proxy":  # the resource id IAM's rds-db:connect names
+            return f"arn:aws:rds:{region}:{ACCOUNT_ID}:db-proxy:prx-{_digits(name, 17)}"
         if typ == "aws:wafv2/webAcl:WebAcl" and state.get("scope") == "CLOUDFRONT":
             return f"arn:aws:wafv2:{region}:{ACCOUNT_ID}:global/webacl/{state.get('name', name)}/{resource_id}"
         if typ == "aws:acm/certificate:Certificate":
@@ -197,6 +199,8 @@ class WebstackMocks(pulumi.runtime.Mocks):
                                         "publicDns": "ec2-203-0-113-10.compute.amazonaws.com"},
             "aws:rds/instance:Instance": lambda: self._rds(name, state),
             "aws:rds/subnetGroup:SubnetGroup": lambda: {"name": state.get("name", f"{name}-{_digits(name, 7)}")},
+            "aws:rds/proxy:Proxy": lambda: {
+                "endpoint": f"{state.get('name', name)}.proxy-cabcdefghijk.{self.region}.rds.amazonaws.com"},
             "aws:rds/parameterGroup:ParameterGroup": lambda: {"name": state.get("name", f"{name}-{_digits(name, 7)}")},
             "aws:elasticache/replicationGroup:ReplicationGroup": lambda: {
                 "primaryEndpointAddress": f"master.{state['replicationGroupId']}.abc123.apne2.cache.amazonaws.com",

@@ -11,10 +11,16 @@ from typing import Callable, Mapping, Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
-from components.observability.monitored import (ALB, CLOUDFRONT, EC2, ECS, ELASTICACHE, RDS, LoadBalancerIds,
-                                  Metric, MonitoredResources, WatchedService, alb_dimensions,
-                                  cache_node_dimensions, cloudfront_dimensions, ec2_dimensions,
-                                  ecs_dimensions, rds_dimensions, target_group_dimensions)
+from components.observability.monitored import (ALB, API_GATEWAY, CLOUDFRONT, DYNAMODB,
+                                                DYNAMODB_OPERATIONS, EC2, ECS, ELASTICACHE, LAMBDA,
+                                                RDS, ApiIds, LoadBalancerIds, Metric,
+                                                MonitoredResources, WatchedFunction,
+                                                WatchedService,
+                                                alb_dimensions, api_dimensions,
+                                                cache_node_dimensions, cloudfront_dimensions,
+                                                ec2_dimensions, ecs_dimensions,
+                                                lambda_alias_dimensions, rds_dimensions,
+                                                table_dimensions, target_group_dimensions)
 
 BREACHING, NOT_BREACHING, MISSING = "breaching", "notBreaching", "missing"
 COMPARISONS = {">": "GreaterThanThreshold", ">=": "GreaterThanOrEqualToThreshold",
@@ -55,10 +61,23 @@ RULES = {
     "redisMemoryPercent": Rule(">", 60, 5, MISSING),
     # ElastiCache reports evictions every minute, zeros included: a gap holds no evictions.
     "redisEvictions": Rule(">", 300, 1, NOT_BREACHING),
+    # Serverless: Lambda and API Gateway publish one datapoint a minute while there is traffic.
+    "lambdaErrorRatePercent": Rule(">", 60, 3, NOT_BREACHING),  # seed 003: > 5 % rolls back
+    "lambdaThrottles": Rule(">=", 60, 3, NOT_BREACHING),
+    "lambdaDurationP95Ms": Rule(">", 60, 3, NOT_BREACHING),
+    "api5xxCount": Rule(">=", 60, 5, NOT_BREACHING),  # seed 000: 1 over 5 periods
+    "api5xxRatePercent": Rule(">", 60, 3, NOT_BREACHING),  # seed 003: > 10 % rolls back
+    "apiLatencyP95Ms": Rule(">", 60, 3, NOT_BREACHING),  # seed 000: 1000 ms over 3 periods
+    "dynamodbThrottles": Rule(">=", 60, 3, NOT_BREACHING),
+    # DynamoDB reports system errors (its own HTTP 500s) only when there are some.
+    "dynamodbSystemErrors": Rule(">=", 300, 1, NOT_BREACHING),
 }
 # Each ECS service's deployment alarms (seed 004): a deployment that trips one is rolled back.
 ROUTED_DEPLOYMENT_ALARMS = ("alb-5xx-rate", "alb-p95-response-time")
 DEPLOYMENT_ALARMS = (*ROUTED_DEPLOYMENT_ALARMS, "ecs-cpu", "ecs-memory")
+# What CodeDeploy watches while it shifts a function's alias (seed 003): the function's own error
+# rate, and the API's 5XX rate (API Gateway's metrics are per API and stage, not per function).
+FUNCTION_ROLLBACK_ALARM, API_ROLLBACK_ALARM = "lambda-error-rate", "api-5xx-rate"
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,13 @@ def deployment_alarm_names(name_prefix: str, service: str, routed: bool) -> list
     (the alarms watch the service: a dependency would be a cycle)."""
     return [f"{name_prefix}-{service}-{alarm}" for alarm in DEPLOYMENT_ALARMS
             if routed or alarm not in ROUTED_DEPLOYMENT_ALARMS]
+
+
+def function_rollback_alarm_names(name_prefix: str, function: str) -> list[str]:
+    """Plain names, so the function's deployment group can list them without depending on the
+    alarms (as `deployment_alarm_names`); `Alarms` creates them when it watches functions."""
+    return [f"{name_prefix}-{function}-{FUNCTION_ROLLBACK_ALARM}",
+            f"{name_prefix}-{API_ROLLBACK_ALARM}"]
 
 
 def worst_error_rate(load_balancer: LoadBalancerIds, target_group_arn_suffixes: Sequence
@@ -124,6 +150,15 @@ class Alarms(pulumi.ComponentResource):
             if service.target_group_arn_suffixes and watched.load_balancer is not None:
                 self._service_traffic(service, watched.load_balancer)
             self._service(service)
+        if watched.functions and watched.api is None:
+            raise ValueError("functions are watched with the API that invokes them: their "
+                             "rollback alarms include the API's 5XX rate")
+        for function in watched.functions:
+            self._function(function)
+        if watched.api is not None:
+            self._api(watched.api)
+        for number, table_name in enumerate(watched.table_names, start=1):
+            self._table(self._table_label(table_name, number), table_name)
 
         self.names = [alarm.name for alarm in self.alarms]
         self.register_outputs({"alarmNames": self.names})
@@ -195,6 +230,52 @@ class Alarms(pulumi.ComponentResource):
                     Metric(ECS, "CPUUtilization", dimensions, "Average"), service=service)
         self._alarm(f"{name}-ecs-memory", "ecsMemoryPercent", f"{name} tasks' memory %",
                     Metric(ECS, "MemoryUtilization", dimensions, "Average"), service=service)
+
+    def _function(self, function: WatchedFunction) -> None:
+        """The alias's error rate (a rollback trigger), throttles and p95 duration."""
+        dimensions = lambda_alias_dimensions(function)
+        self._math_alarm(f"{function.name}-{FUNCTION_ROLLBACK_ALARM}", "lambdaErrorRatePercent",
+                         f"{function.name} errors, % of invocations",
+                         "100 * FILL(errors, 0) / invocations",
+                         {"errors": Metric(LAMBDA, "Errors", dimensions, "Sum"),
+                          "invocations": Metric(LAMBDA, "Invocations", dimensions, "Sum")})
+        self._alarm(f"{function.name}-lambda-throttles", "lambdaThrottles",
+                    f"{function.name} throttled invocations per minute",
+                    Metric(LAMBDA, "Throttles", dimensions, "Sum"))
+        self._alarm(f"{function.name}-lambda-duration-p95", "lambdaDurationP95Ms",
+                    f"{function.name} p95 duration (ms)",
+                    Metric(LAMBDA, "Duration", dimensions, "p95"))
+
+    def _api(self, api: ApiIds) -> None:
+        dimensions = api_dimensions(api)
+        errors = Metric(API_GATEWAY, "5XXError", dimensions, "Sum")
+        self._alarm("api-5xx-count", "api5xxCount", "API 5XX responses per minute", errors)
+        self._math_alarm(API_ROLLBACK_ALARM, "api5xxRatePercent", "API 5XX responses, % of "
+                         "requests", "100 * FILL(errors, 0) / requests",
+                         {"errors": errors,
+                          "requests": Metric(API_GATEWAY, "Count", dimensions, "Sum")})
+        self._alarm("api-latency-p95", "apiLatencyP95Ms", "API p95 latency (ms)",
+                    Metric(API_GATEWAY, "Latency", dimensions, "p95"))
+
+    def _table_label(self, table_name: pulumi.Input[str], number: int) -> str:
+        """The table's own name when it is known (without the stack prefix), else its position."""
+        if isinstance(table_name, str):
+            return f"dynamodb-{table_name.removeprefix(self._args.name_prefix + '-')}"
+        return f"dynamodb-table-{number}"
+
+    def _table(self, label: str, table_name: pulumi.Input[str]) -> None:
+        dimensions = table_dimensions(table_name)
+        self._math_alarm(f"{label}-throttles", "dynamodbThrottles",
+                         "DynamoDB throttled reads and writes per minute",
+                         "FILL(reads, 0) + FILL(writes, 0)",
+                         {"reads": Metric(DYNAMODB, "ReadThrottleEvents", dimensions, "Sum"),
+                          "writes": Metric(DYNAMODB, "WriteThrottleEvents", dimensions, "Sum")})
+        errors = {f"errors{operation.lower()}": Metric(
+            DYNAMODB, "SystemErrors", {**dimensions, "Operation": operation}, "Sum")
+            for operation in DYNAMODB_OPERATIONS}
+        self._math_alarm(f"{label}-system-errors", "dynamodbSystemErrors",
+                         "DynamoDB system errors per 5 minutes",
+                         " + ".join(f"FILL({query_id}, 0)" for query_id in errors), errors)
 
     @staticmethod
     def _api_errors(dimensions: dict) -> dict[str, Metric]:

@@ -9,11 +9,16 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
-from components.observability.monitored import (ALB, CLOUDFRONT, CLOUDFRONT_METRICS_REGION, CONTAINER_INSIGHTS,
-                                  EC2, ECS, ELASTICACHE, RDS, LoadBalancerIds, Metric,
-                                  MonitoredResources, WatchedService, alb_dimensions,
-                                  cache_node_dimensions, cloudfront_dimensions, ec2_dimensions,
-                                  ecs_dimensions, rds_dimensions, target_group_dimensions)
+from components.observability.monitored import (ALB, API_GATEWAY, CLOUDFRONT,
+                                                CLOUDFRONT_METRICS_REGION, CONTAINER_INSIGHTS,
+                                                DYNAMODB, DYNAMODB_OPERATIONS, EC2, ECS,
+                                                ELASTICACHE, LAMBDA, RDS, ApiIds, LoadBalancerIds,
+                                                Metric, MonitoredResources, WatchedFunction,
+                                                WatchedService, alb_dimensions, api_dimensions,
+                                                cache_node_dimensions, cloudfront_dimensions,
+                                                ec2_dimensions, ecs_dimensions,
+                                                lambda_alias_dimensions, rds_dimensions,
+                                                table_dimensions, target_group_dimensions)
 
 WIDTH, HEIGHT, PER_ROW = 8, 6, 3  # the dashboard grid is 24 units wide
 PERIOD = 60
@@ -49,10 +54,18 @@ def widgets(args: DashboardArgs) -> list[dict]:
         found += load_balancer_widgets(watched.load_balancer, region)
     for service in watched.services:
         found += service_widgets(service, watched.load_balancer, region)
+    if watched.api is not None:
+        found += api_widgets(watched.api, region)
+    for function in watched.functions:
+        found += function_widgets(function, region)
     if watched.server_instance_id is not None:
         found += server_widgets(watched.server_instance_id, region)
-    found += database_widgets(watched.database_ids, region)
-    found += cache_widgets(watched.cache_node_ids, region)
+    if watched.table_names:
+        found += table_widgets(watched.table_names, region)
+    if watched.database_ids:
+        found += database_widgets(watched.database_ids, region)
+    if watched.cache_node_ids:
+        found += cache_widgets(watched.cache_node_ids, region)
     return found
 
 
@@ -124,6 +137,55 @@ def service_widgets(service: WatchedService, load_balancer: Optional[LoadBalance
               (Metric(ECS, "MemoryUtilization", dimensions, "Average"), "memory %")),
         graph(f"{service.name}: running tasks", region,
               (Metric(CONTAINER_INSIGHTS, "RunningTaskCount", dimensions, "Average"), "tasks")),
+    ]
+
+
+def api_widgets(api: ApiIds, region: str) -> list[dict]:
+    """Seed 003's API row: requests, 5XX (and 4XX), response time."""
+    dimensions = api_dimensions(api)
+    return [
+        graph("API: requests", region, (Metric(API_GATEWAY, "Count", dimensions, "Sum"), "requests")),
+        graph("API: errors", region,
+              (Metric(API_GATEWAY, "5XXError", dimensions, "Sum"), "5XX"),
+              (Metric(API_GATEWAY, "4XXError", dimensions, "Sum"), "4XX")),
+        graph("API: latency (ms)", region,
+              (Metric(API_GATEWAY, "Latency", dimensions, "Average"), "average"),
+              *((Metric(API_GATEWAY, "Latency", dimensions, percentile), percentile)
+                for percentile in ("p95", "p99")),
+              (Metric(API_GATEWAY, "IntegrationLatency", dimensions, "p95"), "integration p95")),
+    ]
+
+
+def function_widgets(function: WatchedFunction, region: str) -> list[dict]:
+    """Seed 003's Lambda row, per function through its alias: errors, duration, concurrency."""
+    dimensions = lambda_alias_dimensions(function)
+    return [
+        graph(f"{function.name}: invocations, errors, throttles", region,
+              *((Metric(LAMBDA, metric, dimensions, "Sum"), metric.lower())
+                for metric in ("Invocations", "Errors", "Throttles"))),
+        graph(f"{function.name}: duration (ms)", region,
+              *((Metric(LAMBDA, "Duration", dimensions, percentile), percentile)
+                for percentile in ("p50", "p95", "p99"))),
+        graph(f"{function.name}: concurrent executions", region,
+              (Metric(LAMBDA, "ConcurrentExecutions", dimensions, "Maximum"), "concurrent")),
+    ]
+
+
+def table_widgets(table_names: Sequence[pulumi.Input[str]], region: str) -> list[dict]:
+    """DynamoDB: throttles, system errors and the capacity on-demand tables bill by."""
+    def lines(metric: str, what: str = "", **more_dimensions: str) -> list[tuple[Metric, str]]:
+        return [(Metric(DYNAMODB, metric, {**table_dimensions(name), **more_dimensions}, "Sum"),
+                 pulumi.Output.concat(name, what)) for name in table_names]
+
+    return [
+        graph("DynamoDB: throttle events", region, *lines("ReadThrottleEvents", " reads"),
+              *lines("WriteThrottleEvents", " writes")),
+        graph("DynamoDB: system errors", region,
+              *(line for operation in DYNAMODB_OPERATIONS
+                for line in lines("SystemErrors", f" {operation}", Operation=operation))),
+        graph("DynamoDB: consumed capacity units", region,
+              *lines("ConsumedReadCapacityUnits", " read"),
+              *lines("ConsumedWriteCapacityUnits", " write")),
     ]
 
 

@@ -14,6 +14,12 @@ CLOUDFRONT_METRICS_REGION = "us-east-1"
 ALB, ECS, EC2, RDS, ELASTICACHE, CLOUDFRONT = (
     "AWS/ApplicationELB", "AWS/ECS", "AWS/EC2", "AWS/RDS", "AWS/ElastiCache", "AWS/CloudFront")
 CONTAINER_INSIGHTS = "ECS/ContainerInsights"
+LAMBDA, API_GATEWAY, DYNAMODB = "AWS/Lambda", "AWS/ApiGateway", "AWS/DynamoDB"
+# SystemErrors is published per TableName and Operation; an alarm's math reads at most 10 metrics
+# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html), so these
+# are the item and transaction operations; PartiQL's ExecuteStatement and friends are left out.
+DYNAMODB_OPERATIONS = ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan",
+                       "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems")
 # A replication group without cluster mode has one node per member cluster, always 0001.
 CACHE_NODE_ID = "0001"
 
@@ -51,16 +57,36 @@ class WatchedService:
 
 
 @dataclass(frozen=True)
+class WatchedFunction:
+    """One Lambda function, watched through the alias API Gateway invokes (a rollout shifts the
+    alias's traffic between versions, so the alias's metrics are the function's as users see it)."""
+
+    name: str                            # the service's name in config
+    function_name: pulumi.Input[str]
+    alias_name: str                      # "live"
+
+
+@dataclass(frozen=True)
+class ApiIds:
+    api_name: pulumi.Input[str]          # CloudWatch dimension ApiName of a REST API
+    stage_name: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
 class MonitoredResources:
-    """Every stack has CloudFront, a database and a cache; the tier adds its compute."""
+    """Every stack has CloudFront; the tier adds its compute and data stores (a stack without a
+    database or cache, such as a serverless one on DynamoDB, leaves them empty)."""
 
     distribution_id: pulumi.Input[str]
-    database_ids: Sequence[pulumi.Input[str]]  # the primary first, then its read replicas
-    database_storage_gib: int
-    cache_node_ids: Sequence[pulumi.Input[str]]  # the replication group's member clusters
+    database_ids: Sequence[pulumi.Input[str]] = ()  # the primary first, then its read replicas
+    database_storage_gib: int = 0
+    cache_node_ids: Sequence[pulumi.Input[str]] = ()  # the replication group's member clusters
     server_instance_id: Optional[pulumi.Input[str]] = None  # MVP: the EC2 backend
     load_balancer: Optional[LoadBalancerIds] = None  # scaled tier
     services: Sequence[WatchedService] = ()  # scaled tier
+    functions: Sequence[WatchedFunction] = ()  # serverless tier
+    api: Optional[ApiIds] = None  # serverless tier
+    table_names: Sequence[pulumi.Input[str]] = ()  # serverless tier: DynamoDB tables
 
 
 def cloudfront_dimensions(distribution_id: pulumi.Input[str]) -> dict:
@@ -90,3 +116,17 @@ def rds_dimensions(identifier: pulumi.Input[str]) -> dict:
 
 def cache_node_dimensions(cluster_id: pulumi.Input[str]) -> dict:
     return {"CacheClusterId": cluster_id, "CacheNodeId": CACHE_NODE_ID}
+
+
+def lambda_alias_dimensions(function: WatchedFunction) -> dict:
+    """Lambda's metrics of one alias: FunctionName and Resource `<function>:<alias>`."""
+    return {"FunctionName": function.function_name,
+            "Resource": pulumi.Output.concat(function.function_name, ":", function.alias_name)}
+
+
+def api_dimensions(api: ApiIds) -> dict:
+    return {"ApiName": api.api_name, "Stage": api.stage_name}
+
+
+def table_dimensions(table_name: pulumi.Input[str]) -> dict:
+    return {"TableName": table_name}

@@ -105,6 +105,10 @@ WRONG = {
     "services": st.one_of(words, st.sampled_from([
         '[]', '"web"', '{"web": {"routes": ["/*"]}}', '{"Web": {"routes": ["/*"]}}', "{}",
         '{"web": {"routes": ["/a?/*"], "memory": 256}}'])),
+    # Not JSON, not an object, a name twice, or (in the MVP, which builds none) any table at all.
+    "tables": st.one_of(words, st.sampled_from(['[]', '"todos"', '{"todos": {"hashKey": "id"}}',
+                                                '{"a": {}, "a": {}}', "{}",
+                                                '{"to do": {"hashKey": ""}}'])),
 }
 
 

@@ -136,10 +136,56 @@ def distribution(**overrides: Any) -> dict:
             "tags": dict(TAGS), **overrides}
 
 
+KEY_ARN = "arn:aws:kms:ap-northeast-2:123456789012:key/data"
+
+
 def dynamodb_table(**overrides: Any) -> dict:
     return {"hashKey": "id", "attributes": [{"name": "id", "type": "S"}], "billingMode": "PAY_PER_REQUEST",
-            "serverSideEncryption": {"enabled": True}, "pointInTimeRecovery": {"enabled": True},
+            "serverSideEncryption": {"enabled": True, "kmsKeyArn": KEY_ARN}, "pointInTimeRecovery": {"enabled": True},
             "deletionProtectionEnabled": True, "tags": dict(TAGS), **overrides}
+
+
+def lambda_function(**overrides: Any) -> dict:
+    return {"name": "webstack-test-api", "runtime": "python3.13", "handler": "app.handler",
+            "role": "arn:aws:iam::123456789012:role/api", "memorySize": 512, "timeout": 10,
+            "tracingConfig": {"mode": "Active"}, "kmsKeyArn": KEY_ARN,
+            "environment": {"variables": {"TABLE_NAME": "todos", "DB_SECRET_ARN":
+                                          "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:db"}},
+            "tags": dict(TAGS), **overrides}
+
+
+def function_log_group(function_name: str = "webstack-test-api", **overrides: Any) -> dict:
+    return {"name": f"/aws/lambda/{function_name}", "retentionInDays": 30, "kmsKeyId": KEY_ARN, **overrides}
+
+
+def api_stage(**overrides: Any) -> dict:
+    return {"restApi": "api-1", "stageName": "live", "deployment": "dep-1", "xrayTracingEnabled": True,
+            "accessLogSettings": {"destinationArn": "arn:aws:logs:ap-northeast-2:123456789012:log-group:api",
+                                  "format": '{"requestId":"$context.requestId"}'}, **overrides}
+
+
+def method_settings(**overrides: Any) -> dict:
+    return {"restApi": "api-1", "stageName": "live", "methodPath": "*/*",
+            "settings": {"throttlingRateLimit": 100, "throttlingBurstLimit": 50, "metricsEnabled": True},
+            **overrides}
+
+
+def rds_proxy(**overrides: Any) -> dict:
+    return {"name": "webstack-test-db", "engineFamily": "POSTGRESQL", "requireTls": True,
+            "roleArn": "arn:aws:iam::123456789012:role/proxy", "vpcSubnetIds": ["subnet-1", "subnet-2"],
+            "auths": [{"authScheme": "SECRETS", "iamAuth": "REQUIRED",
+                       "secretArn": "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:db"}],
+            "tags": dict(TAGS), **overrides}
+
+
+def deployment_group(**overrides: Any) -> dict:
+    return {"appName": "webstack-test-api", "deploymentGroupName": "live",
+            "serviceRoleArn": "arn:aws:iam::123456789012:role/codedeploy",
+            "deploymentConfigName": "CodeDeployDefault.LambdaCanary10Percent30Minutes",
+            "deploymentStyle": {"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
+            "autoRollbackConfiguration": {"enabled": True, "events": ["DEPLOYMENT_FAILURE",
+                                                                       "DEPLOYMENT_STOP_ON_ALARM"]},
+            "alarmConfiguration": {"enabled": True, "alarms": ["webstack-test-api-errors"]}, **overrides}
 
 
 def security_group(role: str, **overrides: Any) -> dict:

@@ -6,9 +6,10 @@ import json
 import dataclasses
 from typing import Any, Callable
 
-from policy_kit import (TAGS, bucket_with, distribution, dynamodb_table, http_redirect_listener,
-                        https_listener, ingress_rule, instance, launch_template, pg_parameter_group,
-                        rds_instance, replication_group, res, security_group)
+from policy_kit import (TAGS, api_stage, bucket_with, deployment_group, distribution, dynamodb_table,
+                        function_log_group, http_redirect_listener, https_listener, ingress_rule, instance,
+                        lambda_function, launch_template, method_settings, pg_parameter_group, rds_instance,
+                        rds_proxy, replication_group, res, security_group)
 from preview.plan import Plan, PlannedResource
 
 from policies import _aws as aws
@@ -95,7 +96,24 @@ def compliant_stack() -> dict[str, PlannedResource]:
     add("backup-plan", aws.BACKUP_PLAN, {"name": "daily", "rules": [
         {"ruleName": "daily", "targetVaultName": "vault", "schedule": "cron(0 17 * * ? *)",
          "lifecycle": {"deleteAfter": 35}}]})
+    _add_serverless(add)
     return stack
+
+
+def _add_serverless(add: Callable[..., PlannedResource]) -> None:
+    """The serverless tier's resources, each passing the policies that judge its type."""
+    add("function-logs", aws.LOG_GROUP, function_log_group())
+    function = add("function", aws.LAMBDA_FUNCTION, lambda_function())
+    add("function-permission", aws.LAMBDA_PERMISSION, {
+        "action": "lambda:InvokeFunction", "function": function.id, "principal": "apigateway.amazonaws.com",
+        "sourceArn": "arn:aws:execute-api:ap-northeast-2:123456789012:api-1/*/*"}, deps={"function": [function]})
+    add("function-url", aws.LAMBDA_FUNCTION_URL, {"functionName": function.id, "authorizationType": "AWS_IAM"})
+    stage = add("api-stage", aws.API_STAGE, api_stage())
+    add("api-throttling", aws.API_METHOD_SETTINGS, method_settings(), deps={"stageName": [stage]})
+    add("api-domain", aws.API_DOMAIN_NAME, {"domainName": "api.example.com", "securityPolicy": "TLS_1_2",
+                                            "regionalCertificateArn": "arn:aws:acm:ap-northeast-2:1:certificate/c"})
+    add("db-proxy", aws.RDS_PROXY, rds_proxy())
+    add("function-rollout", aws.CODEDEPLOY_DEPLOYMENT_GROUP, deployment_group())
 
 
 def plan_of(stack: dict[str, PlannedResource]) -> Plan:

@@ -44,7 +44,9 @@ RESOURCE_TYPES = sorted({t for p in ALL_POLICIES if isinstance(p, ResourceValida
                          for t in p._ResourceValidationPolicy__validate.resource_types}
                         | set(aws.BUCKETS) | set(aws.BUCKET_VERSIONING) | {aws.BUCKET_POLICY, aws.SECRET,
                         aws.SECRET_ROTATION, aws.WEB_ACL, aws.WEB_ACL_LOGGING, aws.SUBNET, aws.RDS_PARAMETER_GROUP,
-                        *aws.LISTENER_RULES, aws.BUCKET_PUBLIC_ACCESS_BLOCK, *aws.BUCKET_ENCRYPTION})
+                        *aws.LISTENER_RULES, aws.BUCKET_PUBLIC_ACCESS_BLOCK, *aws.BUCKET_ENCRYPTION,
+                        aws.LAMBDA_FUNCTION, aws.LOG_GROUP, aws.API_STAGE, aws.API_METHOD_SETTINGS,
+                        aws.API_USAGE_PLAN})
 ODD_STRINGS = st.sampled_from(["inf", "-inf", "1e999", "nan", "", " ", "true", "false", "*", "-1", "0", "65535",
                                "0.0.0.0/0", "::/0", "Suspended", "Enabled", "ObjectWriter", "http-only", "HTTP",
                                "default.postgres16", "postgres", "ingress", '{"Statement": 1}', "[{", "[1]"])

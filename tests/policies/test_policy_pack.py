@@ -187,7 +187,8 @@ def test_every_taggable_type_takes_tags(sdk):
 def _property_names_read_by_policies() -> set[str]:
     names = set()
     for module in ["encryption", "transit", "backup", "security_groups", "exposure", "data_protection", "tagging",
-                   "containers", "keys_and_secrets", "audit_logging", "_sg", "_s3"]:
+                   "containers", "keys_and_secrets", "audit_logging", "_sg", "_s3", "lambda_functions",
+                   "api_gateway", "dynamodb", "rds_proxy", "codedeploy"]:
         tree = ast.parse((PACK_DIR / f"{module}.py").read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
@@ -224,6 +225,10 @@ HOSTILE = {  # a bad value for every property some policy reads
     "defaultActions": [{"type": "forward"}], "sslPolicy": "ELBSecurityPolicy-2016-08",
     "defaultCacheBehavior": {"viewerProtocolPolicy": "allow-all"}, "pointInTimeRecovery": {"enabled": False},
     "rules": [{"lifecycle": {"deleteAfter": 1}}], "serverSideEncryption": {"enabled": False},
+    "principal": "*", "authorizationType": "NONE", "tracingConfig": {"mode": "PassThrough"}, "runtime": "python2.7",
+    "environment": {"variables": {"DB_PASSWORD": "hunter2"}}, "securityPolicy": "TLS_1_0",
+    "xrayTracingEnabled": False, "accessLogSettings": {}, "requireTls": False, "auths": [{"iamAuth": "DISABLED"}],
+    "autoRollbackConfiguration": {"enabled": False}, "alarmConfiguration": {"enabled": False, "alarms": []},
 }
 KNOWN_TYPES = sorted(_tokens_in_policies())
 

@@ -94,6 +94,24 @@ PROVABLE = {  # name: (policy, type, props, what the message says)
     "key not rotated, spec unknown": ("kms-key-rotation", aws.KMS_KEY,
                                       {"enableKeyRotation": False, "customerMasterKeySpec": None, "policy": U},
                                       "enableKeyRotation"),
+    "invoke grant to anyone, function unknown": ("lambda-permission-not-public", aws.LAMBDA_PERMISSION,
+                                                 {"principal": "*", "function": U, "action": U}, "'*'"),
+    "password in the environment, next value unknown": (
+        "lambda-no-plaintext-secrets", aws.LAMBDA_FUNCTION,
+        {"environment": {"variables": {"DB_PASSWORD": "hunter2", "DB_SECRET_ARN": U}}, "role": U}, "DB_PASSWORD"),
+    "stage without log destination, format unknown": ("apigateway-access-logging", aws.API_STAGE,
+                                                      {"accessLogSettings": {"destinationArn": None, "format": U},
+                                                       "restApi": U}, "destinationArn"),
+    "table on the aws key, replicas unknown": ("dynamodb-customer-managed-key", aws.DYNAMODB_TABLE,
+                                               {"serverSideEncryption": {"enabled": True}, "replicas": U},
+                                               "serverSideEncryption.kmsKeyArn"),
+    "proxy auth without iam, next auth unknown": ("rds-proxy-iam-auth", aws.RDS_PROXY,
+                                                  {"defaultAuthScheme": None, "auths": [{"iamAuth": "DISABLED"}, U]},
+                                                  "auths[0]"),
+    "rollback without the alarm event, alarms unknown": (
+        "codedeploy-auto-rollback", aws.CODEDEPLOY_DEPLOYMENT_GROUP,
+        {"autoRollbackConfiguration": {"enabled": True, "events": ["DEPLOYMENT_FAILURE"]}, "alarmConfiguration": U},
+        "DEPLOYMENT_STOP_ON_ALARM"),
 }
 
 

@@ -1,0 +1,30 @@
+"""Structured config keyed by name (`webstack:services`, `webstack:tables`): the JSON object the
+Pulumi CLI passes, read the one way every such key needs."""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+
+def load_named_objects(raw: Any, key: str, what: str, example: str,
+                       error: Callable[[list[str]], Exception]) -> dict:
+    """`raw` (JSON text, or the value already parsed) as an object of `what`s by name; else
+    `error(problems)`. A name given twice is refused: json.loads would keep the last silently."""
+    def unique(pairs: list) -> dict:
+        names = [name for name, _ in pairs]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise error([f"{key} names a {what} twice; allowed: each {what} name once "
+                         f"({', '.join(map(repr, twice))} is given twice; JSON would keep "
+                         "the last silently)"])
+        return dict(pairs)
+
+    try:
+        value = json.loads(raw, object_pairs_hook=unique) if isinstance(raw, str) else raw
+    except json.JSONDecodeError:
+        raise error([f"{key} is not valid JSON; allowed: an object of {what}s by name, "
+                     f"e.g. {example}"]) from None
+    if not isinstance(value, dict):
+        raise error([f"{key} = {json.dumps(value)} is not valid; allowed: an object of "
+                     f"{what}s by name, e.g. {example}"])
+    return value
