@@ -252,22 +252,27 @@ def port_mapping(args: ServiceArgs) -> dict:
 
 
 def container_definitions(args: ServiceArgs, log_group: pulumi.Input[str]) -> pulumi.Output[str]:
-    """The app container: secrets injected by ECS from Secrets Manager, never plain environment."""
-    port = args.settings.port
+    """The app container: secrets injected by ECS from Secrets Manager, never plain environment.
+    A worker listens to nobody: no port and no HTTP health check (ECS would replace it as
+    unhealthy), as on the MVP's instance."""
+    settings = args.settings
+    listening = {
+        "portMappings": [port_mapping(args)],
+        "healthCheck": {"command": ["CMD-SHELL",
+                                    f"curl -fsS http://localhost:{settings.port}"
+                                    f"{settings.health_check_path} || exit 1"],
+                        "interval": 30, "timeout": 5, "retries": 2, "startPeriod": 60},
+    } if settings.listens else {}
     return pulumi.Output.json_dumps([{
         "name": CONTAINER_NAME,
-        "image": args.settings.image,
+        "image": settings.image,
         "essential": True,
-        "portMappings": [port_mapping(args)],
+        **listening,
         "environment": [{"name": key, "value": value}
                         for key, value in sorted(args.environment.items())],
         "secrets": [{"name": key, "valueFrom": value} for key, value in sorted(args.secrets.items())],
         "logConfiguration": {"logDriver": "awslogs", "options": {
             "awslogs-group": log_group, "awslogs-region": args.region,
             "awslogs-stream-prefix": CONTAINER_NAME}},
-        "healthCheck": {"command": ["CMD-SHELL",
-                                    f"curl -fsS http://localhost:{port}"
-                                    f"{args.settings.health_check_path} || exit 1"],
-                        "interval": 30, "timeout": 5, "retries": 2, "startPeriod": 60},
         "stopTimeout": 30,
     }])

@@ -43,7 +43,10 @@ def test_listening_services_are_found_by_their_own_name_and_workers_only_call(fo
         assert container(four_services, name)["portMappings"] == [
             {"containerPort": PORTS[name], "protocol": "tcp", "name": name, "appProtocol": "http"}]
     assert "services" not in connect(four_services, "jobs")
-    assert "name" not in container(four_services, "jobs")["portMappings"][0]
+    # A worker listens to nobody: no port, and no HTTP health check ECS would fail it on.
+    assert "portMappings" not in container(four_services, "jobs")
+    assert "healthCheck" not in container(four_services, "jobs")
+    assert "curl" in container(four_services, "auth")["healthCheck"]["command"][1]
 
 
 def test_each_caller_gets_the_urls_of_exactly_its_callees(four_services):
