@@ -24,12 +24,13 @@ from config.rules import (ALARM_THRESHOLDS, ALARM_TIERS, CLOUDFRONT_PRICE_CLASSE
                           object_of_numbers, one_of, postgres_version, redis_version, slack_id,
                           vpc_cidr)
 from config.functions import RUNTIMES, handler_rule, parse_functions
+from config.service_overrides import ROLLOUT_KEYS, rollout_of
 from config.instance_services import default_instance_service
 from config.services import ServicesError, default_service, load_object, parse_services
 from config.settings import (BackupSettings, CacheSettings, DatabaseSettings, DomainSettings,
                                  EdgeSettings, FunctionSettings, MonitoringSettings,
-                                 NetworkSettings, RolloutSettings, ServerSettings,
-                                 ServerlessSettings, ServiceSettings, SlackSettings,
+                                 NetworkSettings, ServerSettings, ServerlessSettings,
+                                 ServiceSettings, SlackSettings,
                                  StackSettings)
 from config.tables import TablesError, load_tables, parse_tables
 
@@ -235,13 +236,14 @@ SETTINGS: tuple[Setting, ...] = (
             "memory, minTasks, desiredTasks, maxTasks, cpuTarget (each defaults to its flat "
             "key: appImage, appPort, taskCpu…), kind (web, internal or worker), routes (path "
             "patterns at the edge, web only), dependsOn (the services it may call), environment "
-            "(name → value) and secrets (name → ARN of a Secrets Manager secret or SSM "
-            "parameter). Scaled tier: Fargate services; MVP: containers on the instance behind "
-            "nginx, cpu and memory their Docker limits. Unset: one web service `app` from the "
-            "flat keys, at /api/* (MVP: at /*, with the whole instance). Rollout keys stay "
-            "stack-wide. Serverless tier (required there): Lambda functions, each with memory, "
-            "timeout, reservedConcurrency, code, runtime, handler, async, kind (web or worker), "
-            "routes, environment and secrets.",
+            "(name → value), secrets (name → ARN of a Secrets Manager secret or SSM "
+            "parameter), and on the scaled tier its own rollout keys (deploymentStrategy, "
+            "canaryPercent…) and alarmThresholds over the stack's. Scaled tier: Fargate "
+            "services; MVP: containers on the instance behind nginx, cpu and memory their Docker "
+            "limits. Unset: one web service `app` from the flat keys, at /api/* (MVP: at /*, "
+            "with the whole instance). Serverless tier (required there): Lambda functions, each "
+            "with memory, timeout, reservedConcurrency, code, runtime, handler, async, kind (web "
+            "or worker), routes, environment and secrets.",
             parse=load_object),
     Setting("tables", "object", OPTIONAL,
             "Serverless tier: the product's DynamoDB tables by name, each with hashKey, "
@@ -290,6 +292,18 @@ def _convert(setting: Setting, raw: Any) -> Any:
     raise AssertionError(f"unknown setting type {setting.type}")
 
 
+def checked_value(key: str, raw: Any) -> tuple[Any, Optional[str]]:
+    """`raw` read as the key's type and judged by its rule: (value, None), or (None, what the key
+    allows)."""
+    setting = SETTINGS_BY_KEY[key]
+    try:
+        value = _convert(setting, raw)
+    except ValueError as err:
+        return None, str(err)
+    allowed = setting.rule(value) if setting.rule else None
+    return (None, allowed) if allowed else (value, None)
+
+
 def _read_values(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     values: dict[str, Any] = {}
     problems: list[str] = []
@@ -302,12 +316,7 @@ def _read_values(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
             else:
                 values[setting.key] = setting.default
             continue
-        try:
-            value = _convert(setting, given)
-        except ValueError as err:
-            problems.append(f"{PROJECT}:{setting.key} = {given!r} is not valid; allowed: {err}")
-            continue
-        allowed = setting.rule(value) if setting.rule else None
+        value, allowed = checked_value(setting.key, given)
         if allowed:
             problems.append(f"{PROJECT}:{setting.key} = {given!r} is not valid; allowed: {allowed}")
         else:
@@ -492,7 +501,7 @@ def _functions(values: Mapping[str, Any], stack: str, region: Optional[str],
 def _services(values: Mapping[str, Any], problems: list[str]) -> tuple[ServiceSettings, ...]:
     """`services` when set (its problems appended to `problems`), else the one default service."""
     flat_keys = ("appImage", "appPort", "taskCpu", "taskMemory", "minTasks", "desiredTasks",
-                 "maxTasks", "scalingCpuTarget", "tier")
+                 "maxTasks", "scalingCpuTarget", "tier", *ROLLOUT_KEYS)
     if values.get("tier") == "serverless":
         return ()  # its services are functions (_functions)
     # On the MVP the services share the instance: its type bounds their sizes.
@@ -503,7 +512,7 @@ def _services(values: Mapping[str, Any], problems: list[str]) -> tuple[ServiceSe
         return ((default_instance_service(values),) if values["tier"] == "mvp"
                 else (default_service(values),))
     try:
-        return parse_services(values["services"], values)
+        return parse_services(values["services"], values, checked_value)
     except ServicesError as err:
         problems += err.problems
         return ()
@@ -530,11 +539,7 @@ def _build(v: Mapping[str, Any], services: tuple[ServiceSettings, ...], *, stack
             node_type=v["cacheNodeType"], engine_version=v["cacheEngineVersion"],
             nodes=v["cacheNodes"], snapshot_retention_days=v["cacheSnapshotRetentionDays"]),
         services=services,
-        rollout=RolloutSettings(
-            strategy=v["deploymentStrategy"], canary_percent=float(v["canaryPercent"]),
-            canary_bake_minutes=v["canaryBakeMinutes"],
-            linear_step_percent=float(v["linearStepPercent"]),
-            linear_bake_minutes=v["linearBakeMinutes"], bake_minutes=v["rolloutBakeMinutes"]),
+        rollout=rollout_of(v),
         edge=EdgeSettings(
             price_class=v["cdnPriceClass"], waf_rate_limit=v["wafRateLimit"],
             domain=(DomainSettings(v["domain"], v["hostedZoneId"]) if v["domain"] else None)),

@@ -284,6 +284,15 @@ def _threshold_ok(name: str, number: float) -> bool:
     return number <= 100 or not name.endswith("Percent")
 
 
+def threshold_problem(name: str, number: float) -> Optional[str]:
+    """What one alarm's threshold allows, or None when `number` is allowed."""
+    if _threshold_ok(name, number):
+        return None
+    zero = "≥ 0" if name in ZERO_ALLOWED else "> 0"
+    top = ", at most 100" if name.endswith("Percent") else ""
+    return f"a finite number {zero}{top}"
+
+
 def alarm_thresholds(values: dict) -> Optional[str]:
     refused = [f"{name}: {number}" for name, number in values.items()
                if not _threshold_ok(name, number)]

@@ -8,6 +8,7 @@ what is allowed.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
@@ -16,6 +17,8 @@ from typing import Any, Callable, Mapping, Optional
 import config.instance_services as on_instance
 from config.named_objects import load_named_objects
 from config.rules import FARGATE_MEMORY, container_image, in_range
+from config.service_overrides import (OVERRIDE_KEYS, ValueCheck, rollout_of, service_rollout,
+                                      service_thresholds)
 from config.settings import ServiceSettings
 
 KEY = "webstack:services"
@@ -46,7 +49,7 @@ DEFAULTS_FROM = {"image": "appImage", "port": "appPort", "cpu": "taskCpu", "memo
                  "minTasks": "minTasks", "desiredTasks": "desiredTasks", "maxTasks": "maxTasks",
                  "cpuTarget": "scalingCpuTarget"}
 FIELDS = (*DEFAULTS_FROM, "healthCheckPath", "kind", "routes", "dependsOn", "environment",
-          "secrets")
+          "secrets", *OVERRIDE_KEYS)
 # A Lambda function's own keys (config/functions.py): refused here, by name.
 FUNCTION_ONLY = ("timeout", "reservedConcurrency", "code", "runtime", "handler", "async")
 # https://docs.aws.amazon.com/lambda/latest/api/API_Environment.html: a variable's name matches
@@ -80,7 +83,7 @@ def default_service(flat: Mapping[str, Any]) -> ServiceSettings:
     return ServiceSettings(
         image=flat["appImage"], port=flat["appPort"], cpu=flat["taskCpu"],
         memory=flat["taskMemory"], min_tasks=flat["minTasks"], desired_tasks=flat["desiredTasks"],
-        max_tasks=flat["maxTasks"], cpu_target=flat["scalingCpuTarget"])
+        max_tasks=flat["maxTasks"], cpu_target=flat["scalingCpuTarget"], rollout=rollout_of(flat))
 
 
 def load_object(raw: Any) -> dict:
@@ -91,8 +94,10 @@ def load_object(raw: Any) -> dict:
         raise ValueError(str(err).split("; allowed: ", 1)[-1].split("allowed: ", 1)[-1]) from None
 
 
-def parse_services(raw: Any, flat: Mapping[str, Any]) -> tuple[ServiceSettings, ...]:
-    """The services sorted by name, or ServicesError listing every problem."""
+def parse_services(raw: Any, flat: Mapping[str, Any], checked_value: ValueCheck
+                   ) -> tuple[ServiceSettings, ...]:
+    """The services sorted by name, or ServicesError listing every problem; `checked_value`
+    judges a service's own rollout keys by the stack keys' rules (config/keys.py)."""
     given = _as_object(raw)
     problems = []
     if not given:
@@ -103,7 +108,7 @@ def parse_services(raw: Any, flat: Mapping[str, Any]) -> tuple[ServiceSettings, 
                         "(an ALB holds 100 target groups, two per service)")
     services = []
     for name in sorted(given):
-        service, found = _service(name, given[name], flat)
+        service, found = _service(name, given[name], flat, checked_value)
         problems += found
         if service is not None:
             services.append(service)
@@ -113,7 +118,21 @@ def parse_services(raw: Any, flat: Mapping[str, Any]) -> tuple[ServiceSettings, 
         problems += on_instance.memory_sum_problems(tuple(services), flat["serverInstanceType"])
     if problems:
         raise ServicesError(problems)
-    return tuple(services)
+    return tuple(with_callee_urls(services))
+
+
+def with_callee_urls(services: list[ServiceSettings]) -> list[ServiceSettings]:
+    """Each service told where the services it depends on answer, in both tiers by the callee's
+    name (Service Connect's client alias; the MVP's Docker network alias)."""
+    ports = {service.name: service.port for service in services}
+    return [dataclasses.replace(service, callee_urls=tuple(
+        (callee_url_variable(callee), f"http://{callee}:{ports[callee]}")
+        for callee in service.depends_on)) for service in services]
+
+
+def callee_url_variable(callee: str) -> str:
+    """The variable a caller finds a service it depends on in: `api` → `API_URL`."""
+    return f"{callee.upper().replace('-', '_')}_URL"
 
 
 def _on_instance(flat: Mapping[str, Any]) -> bool:
@@ -125,7 +144,7 @@ def _as_object(raw: Any) -> dict:
     return load_named_objects(raw, KEY, "service", EXAMPLE, ServicesError)
 
 
-def _service(name: str, spec: Any, flat: Mapping[str, Any]
+def _service(name: str, spec: Any, flat: Mapping[str, Any], checked_value: ValueCheck
              ) -> tuple[Optional[ServiceSettings], list[str]]:
     where = f"{KEY}.{name}"
     problems = []
@@ -179,6 +198,10 @@ def _service(name: str, spec: Any, flat: Mapping[str, Any]
     problems += found
     secrets, found = _variables(where, "secrets", spec.get("secrets", {}))
     problems += found + _environment_problems(where, environment, secrets)
+    rollout, found = service_rollout(where, spec, flat, bool(routes), checked_value)
+    problems += found
+    thresholds, found = service_thresholds(where, spec, bool(routes), _on_instance(flat))
+    problems += found
     if problems:
         return None, problems
     problems += _size_problems(where, values, flat)
@@ -190,7 +213,8 @@ def _service(name: str, spec: Any, flat: Mapping[str, Any]
         desired_tasks=values["desiredTasks"], max_tasks=values["maxTasks"],
         cpu_target=values["cpuTarget"], health_check_path=health, kind=kind,
         routes=tuple(routes), depends_on=tuple(sorted(set(depends_on))),
-        environment=tuple(sorted(environment.items())), secrets=tuple(sorted(secrets.items()))), []
+        environment=tuple(sorted(environment.items())), secrets=tuple(sorted(secrets.items())),
+        rollout=rollout, alarm_thresholds=thresholds), []
 
 
 def _integer(low: int, high: int) -> Callable[[Any], Optional[str]]:
@@ -300,6 +324,13 @@ def _across_services(services: list[ServiceSettings]) -> list[str]:
             owner.setdefault(route, service.name)
         for callee in service.depends_on:
             where = f"{KEY}.{service.name}.dependsOn"
+            variable = callee_url_variable(callee)
+            for key, values in (("environment", service.environment),
+                                ("secrets", service.secrets)):
+                if variable in dict(values):
+                    problems.append(f"{KEY}.{service.name}.{key}.{variable} is set by the "
+                                    f"program: the URL of {callee} (dependsOn); allowed: "
+                                    "another name")
             if callee == service.name:
                 problems.append(f"{where}: {callee!r} is the service itself; allowed: other "
                                 "services")
@@ -309,6 +340,11 @@ def _across_services(services: list[ServiceSettings]) -> list[str]:
             elif by_name[callee].kind == "worker":
                 problems.append(f"{where}: {callee!r} is a worker, which listens to nobody; "
                                 "allowed: web or internal services")
+    if services and not owner:
+        problems.append(f"{KEY}: no service takes a route, so CloudFront and the ALB would "
+                        "forward nothing (the ALB and its origin would stand idle); allowed: at "
+                        "least one web service with routes, e.g. "
+                        f"{KEY}.<name>.routes = [\"/api/*\"]")
     if len(owner) > MAX_ROUTES:
         problems.append(f"{KEY}: {len(owner)} routes in all; allowed: at most {MAX_ROUTES} "
                         "(CloudFront's cache behaviors per distribution)")

@@ -74,10 +74,23 @@ class ServiceSettings:
     depends_on: tuple[str, ...] = ()  # the services it may call
     environment: tuple[tuple[str, str], ...] = ()  # (name, value), sorted by name
     secrets: tuple[tuple[str, str], ...] = ()  # (name, ARN of a secret or SSM parameter)
+    rollout: Optional[RolloutSettings] = None  # its own rollout keys over the stack's; None: the stack's
+    alarm_thresholds: tuple[tuple[str, float], ...] = ()  # (alarm, threshold) over the stack's
+    # (variable, URL) of each service in depends_on: ("API_URL", "http://api:80")
+    callee_urls: tuple[tuple[str, str], ...] = ()
+
+    def thresholds(self, stack: Mapping[str, float]) -> dict[str, float]:
+        """Each alarm threshold of this service: its own where it sets one, else the stack's."""
+        return {**stack, **dict(self.alarm_thresholds)}
 
     @property
     def routed(self) -> bool:
         return bool(self.routes)
+
+    @property
+    def listens(self) -> bool:
+        """Whether other services may call it (a worker listens to nobody)."""
+        return self.kind in ("web", "internal")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""rollback: puts the app back on its previous revision. A deployment still in progress is rolled
+"""rollback: puts a service back on its previous revision (`--service`, needed when the stack
+runs several). A deployment still in progress is rolled
 back by ECS itself (StopServiceDeployment, ROLLBACK); otherwise the service is updated to the
 previous task definition revision. Either way the rollback is recorded in the deployment history."""
 from __future__ import annotations
@@ -23,6 +24,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--actor", default=os.environ.get("GITHUB_ACTOR") or
                         os.environ.get("USER") or "operator",
                         help="who rolls back, for the deployment history")
+    parser.add_argument("--service", metavar="NAME",
+                        help="the service by its name in the config (needed with several)")
     parser.add_argument("--wait", action="store_true",
                         help="wait until the service is stable on the previous revision")
 
@@ -30,7 +33,10 @@ def add_arguments(parser) -> None:
 def run(args, outputs: StackOutputs) -> Report:
     region = outputs.region
     cluster = str(outputs.require("clusterName", "rollback (ECS service)"))
-    name = str(outputs.require("serviceName", "rollback (ECS service)"))
+    services = outputs.pick_services(args.service, "rollback", one=True)
+    if not services:
+        outputs.require("serviceNames", "rollback (ECS service)")  # missing: says so, exit 2
+    [name] = services.values()
     table = str(outputs.require("deploymentHistoryTable", "rollback (recording it)"))
     deployments.check_fields(stack=outputs.stack, version="x", commit="x", actor=args.actor)
     report = Report("rollback", outputs.stack, region, done="rolled back")

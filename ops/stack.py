@@ -40,6 +40,40 @@ class StackOutputs:
                            "a list of table names")
         return sorted({str(name) for name in [self.get("deploymentHistoryTable"), *more] if name})
 
+    def ecs_services(self) -> dict[str, str]:
+        """Each service's ECS service name by its name in the config, from `serviceNames` (a JSON
+        object, as the program exports it); a stack from before it has `serviceName` alone, its
+        one service `app`. Empty: no ECS service (the MVP tier)."""
+        names = self.get("serviceNames")
+        if names is None:
+            single = self.get("serviceName")
+            return {"app": str(single)} if single is not None else {}
+        try:
+            value = json.loads(names) if isinstance(names, str) else names
+        except json.JSONDecodeError:
+            value = None
+        if not isinstance(value, dict) or not value or not all(
+                isinstance(k, str) and isinstance(v, str) and v for k, v in value.items()):
+            raise BadInput(f"stack output 'serviceNames' in {self.source} is {names!r}; allowed: "
+                           'a JSON object of service names to ECS service names, e.g. '
+                           '{"api": "webstack-prod-api"}')
+        return dict(sorted(value.items()))
+
+    def pick_services(self, wanted: Optional[str], purpose: str, one: bool = False
+                      ) -> dict[str, str]:
+        """The services `--service` names (all when None; with `one`, None is allowed only when
+        the stack has a single service)."""
+        services = self.ecs_services()
+        if wanted is not None:
+            if wanted not in services:
+                raise BadInput(f"--service {wanted!r} is not a service of stack {self.stack}; "
+                               f"allowed: {', '.join(services) or 'none (no ECS service)'}")
+            return {wanted: services[wanted]}
+        if one and len(services) > 1:
+            raise BadInput(f"{purpose} needs --service: stack {self.stack} runs "
+                           f"{len(services)} services ({', '.join(services)})")
+        return services
+
     @property
     def region(self) -> str:
         return check_region(self.require("region", "every command"),

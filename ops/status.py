@@ -1,8 +1,9 @@
-"""status: the stack on one screen: alarms in ALARM, the app's tasks and rollout, PostgreSQL and
-Redis status and Multi-AZ, CloudFront's latest 5XX rate."""
+"""status: the stack on one screen: alarms in ALARM, each service's tasks and rollout (or the one
+`--service` names), PostgreSQL and Redis status and Multi-AZ, CloudFront's latest 5XX rate."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Optional
 
 from ops import aws, clock, database
 from ops.report import Report
@@ -16,14 +17,15 @@ CLOUDFRONT_REGION = "us-east-1"
 
 
 def add_arguments(parser) -> None:
-    return None
+    parser.add_argument("--service", metavar="NAME",
+                        help="one service by its name in the config (default: every service)")
 
 
 def run(args, outputs: StackOutputs) -> Report:
     region = outputs.region
     report = Report("status", outputs.stack, region)
     alarms(report, outputs, region)
-    app_service(report, outputs, region)
+    app_services(report, outputs, region, args.service)
     postgres(report, outputs, region)
     redis(report, outputs, region)
     cdn_errors(report, outputs)
@@ -48,12 +50,19 @@ def alarms(report: Report, outputs: StackOutputs, region: str) -> None:
         report.ok("alarms", f"none of the stack's {len(mine)} alarms is in ALARM")
 
 
-def app_service(report: Report, outputs: StackOutputs, region: str) -> None:
-    cluster, name = outputs.get("clusterName"), outputs.get("serviceName")
-    if cluster is None or name is None:
+def app_services(report: Report, outputs: StackOutputs, region: str,
+                 wanted: Optional[str]) -> None:
+    """Each service (`--service`: that one), by the names in `serviceNames`."""
+    cluster, services = outputs.get("clusterName"), outputs.pick_services(wanted, "status")
+    if cluster is None or not services:
         report.note("app service", f"no ECS service in this stack (tier {outputs.get('tier')})")
         return
     ecs = aws.client("ecs", region)
+    for name in services.values():
+        app_service(report, ecs, str(cluster), name)
+
+
+def app_service(report: Report, ecs, cluster: str, name: str) -> None:
     services = ecs.describe_services(cluster=cluster, services=[name])["services"]
     if not services or services[0].get("status") != "ACTIVE":
         report.problem("app service", f"ECS service {name!r} not found in cluster {cluster!r}")

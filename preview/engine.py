@@ -57,7 +57,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             delete_before_replace=request.deleteBeforeReplace or None,
             retain_on_delete=bool(request.retainOnDelete),
             additional_secret_outputs=tuple(request.additionalSecretOutputs),
-            custom_timeouts=_timeouts(request), id=response.id, outputs=outputs)
+            custom_timeouts=_timeouts(request), id=response.id, outputs=outputs,
+            aliases=tuple(alias.urn for alias in request.aliases if alias.urn))
 
 
 def _timeouts(request) -> dict[str, str]:

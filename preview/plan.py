@@ -34,6 +34,7 @@ class PlannedResource:
     # Pulumi's customTimeouts as registered: "create"/"update"/"delete" → e.g. "53m"; empty: the
     # provider's defaults.
     custom_timeouts: Mapping[str, str] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()  # the URNs it had before, as registered (full URNs only)
 
     @property
     def provider_urn(self) -> Optional[str]:

@@ -118,7 +118,9 @@ def test_preflight_reads_plans_not_the_program():
 
 
 def test_every_component_module_lives_in_a_layer_folder():
-    loose = [p.name for p in (ROOT / "components").glob("*.py") if p.name not in ("__init__.py", "iam.py")]
+    # iam.py and former_names.py (aliases of moved children) serve every layer.
+    loose = [p.name for p in (ROOT / "components").glob("*.py")
+             if p.name not in ("__init__.py", "iam.py", "former_names.py")]
     assert loose == []
     assert sorted(p.name for p in (ROOT / "components").iterdir() if p.is_dir() and p.name != "__pycache__") \
         == sorted(LAYERS)

@@ -79,7 +79,9 @@ STAGING_RESOURCES = {
     # HTTPS only: the group admits CloudFront on 443 alone, so no :80 redirect listener.
     "aws:lb/listener:Listener": 1, "aws:lb/listenerRule:ListenerRule": 2,
     "aws:ecr/repository:Repository": 2, "aws:ecr/lifecyclePolicy:LifecyclePolicy": 2,
-    "aws:ecs/cluster:Cluster": 1, "aws:ecs/taskDefinition:TaskDefinition": 2,
+    # the services find each other in the cluster's Cloud Map namespace (Service Connect)
+    "aws:ecs/cluster:Cluster": 1, "aws:servicediscovery/httpNamespace:HttpNamespace": 1,
+    "aws:ecs/taskDefinition:TaskDefinition": 2,
     "aws:ecs/service:Service": 2,
     "aws:appautoscaling/target:Target": 2, "aws:appautoscaling/policy:Policy": 2,
     # + Container Insights' performance log group, one per service

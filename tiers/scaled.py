@@ -28,9 +28,15 @@ from components.observability.logs_key import LogsKey, LogsKeyArgs
 from components.observability.monitored import LoadBalancerIds, ServiceIds, WatchedService
 from config.keys import StackSettings
 from config.services import rule_priorities
-from config.settings import ServiceSettings
+from config.settings import RolloutSettings, ServiceSettings
+from tiers.before_services import (cluster_formerly, load_balancer_formerly, registry_aliases,
+                                   registry_formerly, route_formerly)
 from tiers.shared import (alerting, data_stores, monitoring, operated, recovery, tagged_provider,
                           watched, zones_for)
+
+
+# The components' logical names: a stack deployed before `services` knows them (before_services).
+LOAD_BALANCER, CLUSTER = "api", "app"
 
 
 def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
@@ -53,34 +59,44 @@ def build_scaled(settings: StackSettings, provider: aws.Provider) -> dict:
     certificates = (Certificates("certificates", CertificatesArgs(domain, us_east_1), opts)
                     if domain else None)
     routed = [service for service in settings.services if service.routed]
-    load_balancer = LoadBalancer("api", LoadBalancerArgs(
+    load_balancer = LoadBalancer(LOAD_BALANCER, LoadBalancerArgs(
         prefix, network.vpc_id, settings.network.cidr, network.public_subnet_ids,
         [service.port for service in routed],
         certificates.origin_certificate_arn if certificates else None,
-        logs, deletion_protection=settings.protect_data), opts)
+        logs, deletion_protection=settings.protect_data,
+        formerly=load_balancer_formerly(settings.services, LOAD_BALANCER)), opts)
     waf, cdn = edge(settings, assets, load_balancer, certificates, us_east_1, opts)
 
     app_firewall = AppFirewall("app-firewall", AppFirewallArgs(
         prefix, network.vpc_id, settings.network.cidr), opts)
     database, cache = data_stores(settings, network, app_firewall.id, logs_key, opts)
-    cluster = Cluster("app", ClusterArgs(prefix, settings.log_retention_days, logs_key.arn), opts)
+    cluster = Cluster(CLUSTER, ClusterArgs(prefix, settings.log_retention_days, logs_key.arn,
+                                           formerly=cluster_formerly(CLUSTER)), opts)
     firewalls = service_firewalls(settings, network, load_balancer, opts)
     priorities = rule_priorities(settings.services)
-    services, repositories, watched_services = {}, {}, []
-    for config in settings.services:
+    services, repositories, watched_services = {}, {}, {}
+    for config in call_order(settings.services):
         route = (Route(config.name, RouteArgs(
             load_balancer, network.vpc_id, config.port, config.health_check_path, config.routes,
-            priorities[config.name], alternate_target_group=settings.rollout.shifts_traffic),
-            opts) if config.routed else None)
-        repositories[config.name] = Registry(f"{config.name}-registry",
-                                             RegistryArgs(prefix, config.name), opts)
+            priorities[config.name],
+            alternate_target_group=rollout_of(settings, config).shifts_traffic,
+            formerly=route_formerly(config, LOAD_BALANCER)), opts) if config.routed else None)
+        registry = f"{config.name}-registry"
+        repositories[config.name] = Registry(
+            registry, RegistryArgs(prefix, config.name, registry_formerly(config, registry)),
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(
+                aliases=registry_aliases(config) or None)))
         service = app_service(settings, config, network, cluster, route,
                               [app_firewall.id, firewalls[config.name].id], database, cache,
-                              logs_key, opts)
+                              logs_key, [services[callee].service for callee in config.depends_on
+                                         if callee in services], opts)
         services[config.name] = service
-        watched_services.append(WatchedService(
+        watched_services[config.name] = WatchedService(
             config.name, ServiceIds(service.cluster_name, service.service_name),
-            [group.arn_suffix for group in route.target_groups] if route else []))
+            [group.arn_suffix for group in route.target_groups] if route else [],
+            thresholds=dict(config.alarm_thresholds))
+    services = dict(sorted(services.items()))
+    watched_services = [watched_services[name] for name in sorted(watched_services)]
     resources = watched(settings, cdn, database, cache,
                         load_balancer=LoadBalancerIds(load_balancer.alb.arn_suffix, [
                             suffix for watched_service in watched_services
@@ -145,9 +161,32 @@ def edge(settings: StackSettings, assets: AssetsBucket, load_balancer: LoadBalan
     return waf, cdn
 
 
+def call_order(services: tuple[ServiceSettings, ...]) -> list[ServiceSettings]:
+    """Callees before their callers, else by name: AWS advises deploying a Service Connect
+    client-server before the clients that call it, whose tasks resolve only the endpoints that
+    exist when they start (developerguide/service-connect-concepts-deploy.html). Mutual calls
+    cannot both wait: the edge that closes a cycle is dropped, the later caller by name first."""
+    by_name = {service.name: service for service in services}
+    ordered: list[ServiceSettings] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in visiting or by_name[name] in ordered:
+            return
+        visiting.add(name)
+        for callee in sorted(by_name[name].depends_on):
+            visit(callee)
+        visiting.discard(name)
+        ordered.append(by_name[name])
+
+    for name in sorted(by_name):
+        visit(name)
+    return ordered
+
+
 def app_service(settings: StackSettings, config: ServiceSettings, network: Network,
                 cluster: Cluster, route: Optional[Route], security_group_ids: list,
-                database: Database, cache: Cache, logs_key: LogsKey,
+                database: Database, cache: Cache, logs_key: LogsKey, callees: list,
                 opts: pulumi.ResourceOptions) -> Service:
     """One service on Fargate in the private subnets, wired to the data stores and its rollout
     alarms; a service without a route rolls (traffic shifting needs its target groups)."""
@@ -155,15 +194,22 @@ def app_service(settings: StackSettings, config: ServiceSettings, network: Netwo
         settings.name_prefix, config, settings.region, network.vpc_id,
         network.private_subnet_ids, security_group_ids, cluster, route,
         settings.log_retention_days, logs_key.arn,
-        environment={**app_environment(settings, database, cache), **dict(config.environment)},
+        environment={**app_environment(settings, database, cache), **dict(config.callee_urls),
+                     **dict(config.environment)},
         secrets={**app_secrets(cache), **dict(config.secrets)},
         secret_arns=(cache.auth_secret_arn, *(arn for _, arn in config.secrets
                                               if ":secretsmanager:" in arn)),
         parameter_arns=tuple(arn for _, arn in config.secrets if ":ssm:" in arn),
         runtime_secret_arns=(database.master_secret_arn,),
-        rollout=settings.rollout if route else None,
+        rollout=rollout_of(settings, config) if route else None,
         deployment_alarm_names=deployment_alarm_names(settings.name_prefix, config.name,
-                                                      config.routed)), opts)
+                                                      config.routed),
+        service_connect_namespace_arn=cluster.namespace_arn, after=callees), opts)
+
+
+def rollout_of(settings: StackSettings, config: ServiceSettings) -> RolloutSettings:
+    """The service's own rollout keys over the stack's."""
+    return config.rollout or settings.rollout
 
 
 def app_environment(settings: StackSettings, database: Database, cache: Cache) -> dict:

@@ -104,12 +104,13 @@ def render_nginx(services: tuple[ServiceSettings, ...]) -> str:
 def docker_run_args(service: ServiceSettings, host_port: Optional[int]) -> list[str]:
     """The service's own `docker run` arguments (the launcher adds the network, the log driver
     and the app's environment to every service): its name on the network, its log stream, its
-    limits from `cpu` and `memory`, its port for nginx and its health check."""
+    limits from `cpu` and `memory`, its callees' URLs and its own environment, its port for nginx
+    and its health check."""
     args = ["--name", service.name, "--network-alias", service.name,
             "--label", f"webstack.service={service.name}",
             "--log-opt", f"awslogs-stream={service.name}",
             "--cpus", _cpus(service.cpu), "--memory", f"{service.memory}m"]
-    for variable, value in service.environment:
+    for variable, value in (*service.callee_urls, *service.environment):
         args += ["-e", f"{variable}={value}"]
     for variable, _ in service.secrets:  # the value from the launcher's environment (_case)
         args += ["-e", variable]

@@ -22,6 +22,11 @@ EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionR
 LOAD_BALANCER_INFRASTRUCTURE_POLICY = (
     "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers")
 SCALING_COOLDOWN_SECONDS = 60
+# The proxy speaks HTTP to the app: retries, outlier detection and HTTP metrics per request
+# (https://docs.aws.amazon.com/sdk-for-python/v4/reference/clients/ecs/dictionaries/PortMappingDict/,
+# app_protocol: immutable once the service uses Service Connect, a new service would be needed).
+APP_PROTOCOL = "http"
+SERVICE_CONNECT_LOG_PREFIX = "service-connect"
 HEALTH_CHECK_GRACE_SECONDS = 60
 # With wait_for_steady_state the provider waits for the whole rollout, but only as long as its
 # create/update timeouts: 20 minutes by default (the figure issue 9 reports for
@@ -56,6 +61,11 @@ class ServiceArgs:
     rollout: Optional[RolloutSettings] = None  # None: rolling
     # Alarms that, firing during a deployment, make ECS roll it back.
     deployment_alarm_names: Sequence[pulumi.Input[str]] = ()
+    # The cluster's Cloud Map namespace: a listening service is reachable there at
+    # http://<name>:<port>; every service reaches the listening ones it may call.
+    service_connect_namespace_arn: Optional[pulumi.Input[str]] = None
+    # The ECS services of its callees: deployed first, so its new tasks resolve their names.
+    after: Sequence[pulumi.Resource] = ()
 
 
 class Service(pulumi.ComponentResource):
@@ -99,6 +109,7 @@ class Service(pulumi.ComponentResource):
             alarms=(aws.ecs.ServiceAlarmsArgs(alarm_names=list(args.deployment_alarm_names),
                                               enable=True, rollback=True)
                     if args.deployment_alarm_names else None),
+            service_connect_configuration=service_connect(args, self.log_group.name),
             deployment_minimum_healthy_percent=100, deployment_maximum_percent=200,
             propagate_tags="SERVICE", enable_ecs_managed_tags=True,
             enable_execute_command=False,
@@ -106,8 +117,8 @@ class Service(pulumi.ComponentResource):
             # the deployment's real outcome; a rolled-back deployment fails the update.
             wait_for_steady_state=True,
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignored_by_pulumi(args.rollout),
-                                        depends_on=([args.route.forward_rule] if args.route
-                                                    else []),
+                                        depends_on=[*([args.route.forward_rule] if args.route
+                                                      else []), *args.after],
                                         custom_timeouts=rollout_timeouts(args.rollout)))
         self._scale_on_cpu(name, settings)
 
@@ -212,23 +223,56 @@ def deployment_configuration(rollout: Optional[RolloutSettings]
             if rollout.strategy == "linear" else None))
 
 
-def container_definitions(args: ServiceArgs, log_group: pulumi.Input[str]) -> pulumi.Output[str]:
-    """The app container: secrets injected by ECS from Secrets Manager, never plain environment."""
+def service_connect(args: ServiceArgs, log_group: pulumi.Input[str]
+                    ) -> Optional[aws.ecs.ServiceServiceConnectConfigurationArgs]:
+    """A listening service is a client-server in the namespace: its port mapping, discovered and
+    called by its own name; a worker is a client only. The proxy logs beside the app."""
+    if args.service_connect_namespace_arn is None:
+        return None
+    settings = args.settings
+    return aws.ecs.ServiceServiceConnectConfigurationArgs(
+        enabled=True, namespace=args.service_connect_namespace_arn,
+        services=([aws.ecs.ServiceServiceConnectConfigurationServiceArgs(
+            port_name=settings.name, discovery_name=settings.name,
+            client_alias=[aws.ecs.ServiceServiceConnectConfigurationServiceClientAliasArgs(
+                port=settings.port, dns_name=settings.name)])] if settings.listens else None),
+        log_configuration=aws.ecs.ServiceServiceConnectConfigurationLogConfigurationArgs(
+            log_driver="awslogs", options={
+                "awslogs-group": log_group, "awslogs-region": args.region,
+                "awslogs-stream-prefix": SERVICE_CONNECT_LOG_PREFIX}))
+
+
+def port_mapping(args: ServiceArgs) -> dict:
+    """Named for the service when it listens in the namespace (Service Connect's portName)."""
     port = args.settings.port
+    mapping = {"containerPort": port, "protocol": "tcp"}
+    if args.service_connect_namespace_arn is not None and args.settings.listens:
+        mapping.update(name=args.settings.name, appProtocol=APP_PROTOCOL)
+    return mapping
+
+
+def container_definitions(args: ServiceArgs, log_group: pulumi.Input[str]) -> pulumi.Output[str]:
+    """The app container: secrets injected by ECS from Secrets Manager, never plain environment.
+    A worker listens to nobody: no port and no HTTP health check (ECS would replace it as
+    unhealthy), as on the MVP's instance."""
+    settings = args.settings
+    listening = {
+        "portMappings": [port_mapping(args)],
+        "healthCheck": {"command": ["CMD-SHELL",
+                                    f"curl -fsS http://localhost:{settings.port}"
+                                    f"{settings.health_check_path} || exit 1"],
+                        "interval": 30, "timeout": 5, "retries": 2, "startPeriod": 60},
+    } if settings.listens else {}
     return pulumi.Output.json_dumps([{
         "name": CONTAINER_NAME,
-        "image": args.settings.image,
+        "image": settings.image,
         "essential": True,
-        "portMappings": [{"containerPort": port, "protocol": "tcp"}],
+        **listening,
         "environment": [{"name": key, "value": value}
                         for key, value in sorted(args.environment.items())],
         "secrets": [{"name": key, "valueFrom": value} for key, value in sorted(args.secrets.items())],
         "logConfiguration": {"logDriver": "awslogs", "options": {
             "awslogs-group": log_group, "awslogs-region": args.region,
             "awslogs-stream-prefix": CONTAINER_NAME}},
-        "healthCheck": {"command": ["CMD-SHELL",
-                                    f"curl -fsS http://localhost:{port}"
-                                    f"{args.settings.health_check_path} || exit 1"],
-                        "interval": 30, "timeout": 5, "retries": 2, "startPeriod": 60},
         "stopTimeout": 30,
     }])

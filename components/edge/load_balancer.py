@@ -6,13 +6,14 @@ requests with the secret header that *this* distribution adds. Everything else g
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional, Sequence
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
+from components.former_names import child_options
 from components.network.security_groups import security_group
 from components.observability.logs_bucket import LogsBucket
 
@@ -33,6 +34,8 @@ class LoadBalancerArgs:
     certificate_arn: Optional[pulumi.Input[str]]  # None: no domain, CloudFront reaches it on HTTP
     logs: LogsBucket
     deletion_protection: bool
+    # Child logical name → the URN it had before (components/former_names.py).
+    formerly: Mapping[str, str] = field(default_factory=dict)
 
 
 class LoadBalancer(pulumi.ComponentResource):
@@ -80,7 +83,8 @@ class LoadBalancer(pulumi.ComponentResource):
             aws.vpc.SecurityGroupEgressRule(
                 f"{name}-to-tasks-{port}", security_group_id=group.id, cidr_ipv4=args.vpc_cidr,
                 ip_protocol="tcp", from_port=port, to_port=port,
-                description="To the app tasks in the VPC", opts=pulumi.ResourceOptions(parent=self))
+                description="To the app tasks in the VPC",
+                opts=child_options(self, args.formerly, f"{name}-to-tasks-{port}"))
         return group
 
     def _origin_listener(self, name: str, args: LoadBalancerArgs) -> aws.lb.Listener:

@@ -2,13 +2,14 @@
 its paths there, for requests carrying CloudFront's secret only."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional, Sequence
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
 
 from components.edge.load_balancer import ORIGIN_SECRET_HEADER, LoadBalancer
+from components.former_names import child_options
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class RouteArgs:
     priority: int  # config/services.py derives it from the service's name and paths
     # Blue/green, canary and linear rollouts: ECS shifts weight between two target groups.
     alternate_target_group: bool = False
+    # Child logical name → the URN it had before (components/former_names.py).
+    formerly: Mapping[str, str] = field(default_factory=dict)
 
 
 class Route(pulumi.ComponentResource):
@@ -43,7 +46,7 @@ class Route(pulumi.ComponentResource):
             health_check=aws.lb.TargetGroupHealthCheckArgs(
                 enabled=True, path=args.health_check_path, protocol="HTTP", matcher="200",
                 interval=15, timeout=5, healthy_threshold=2, unhealthy_threshold=2),
-            opts=pulumi.ResourceOptions(parent=self))
+            opts=child_options(self, args.formerly, name))
 
     def _forward_from_cloudfront(self, name: str, args: RouteArgs) -> aws.lb.ListenerRule:
         """The service's paths, with CloudFront's secret, go to its target group(s)."""
@@ -71,6 +74,6 @@ class Route(pulumi.ComponentResource):
                     path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(
                         values=list(args.paths)))],
             actions=[action],
-            opts=pulumi.ResourceOptions(
-                parent=self,
+            opts=child_options(
+                self, args.formerly, f"{name}-from-cloudfront",
                 ignore_changes=["actions"] if self.alternate_target_group is not None else None))

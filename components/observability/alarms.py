@@ -15,6 +15,7 @@ from components.observability.monitored import (ALB, API_GATEWAY, CLOUDFRONT, DY
                                                 DYNAMODB_OPERATIONS, EC2, ECS, ELASTICACHE, LAMBDA,
                                                 RDS, ApiIds, LoadBalancerIds, Metric,
                                                 MonitoredResources, WatchedFunction,
+                                                WatchedService,
                                                 alb_dimensions, api_dimensions,
                                                 cache_node_dimensions, cloudfront_dimensions,
                                                 ec2_dimensions, ecs_dimensions,
@@ -147,9 +148,8 @@ class Alarms(pulumi.ComponentResource):
             self._load_balancer(watched.load_balancer)
         for service in watched.services:
             if service.target_group_arn_suffixes and watched.load_balancer is not None:
-                self._service_traffic(service.name, watched.load_balancer,
-                                      service.target_group_arn_suffixes)
-            self._service(service.name, ecs_dimensions(service.ids))
+                self._service_traffic(service, watched.load_balancer)
+            self._service(service)
         if watched.functions and watched.api is None:
             raise ValueError("functions are watched with the API that invokes them: their "
                              "rollback alarms include the API's 5XX rate")
@@ -211,24 +211,25 @@ class Alarms(pulumi.ComponentResource):
         self._math_alarm("alb-5xx-count", "alb5xxCount", "API 5XX responses per minute (ALB and "
                          "targets)", errors, self._api_errors(dimensions))
 
-    def _service_traffic(self, service: str, load_balancer: LoadBalancerIds,
-                         suffixes: Sequence[pulumi.Input[str]]) -> None:
+    def _service_traffic(self, service: WatchedService, load_balancer: LoadBalancerIds) -> None:
         """A routed service's error rate and latency, over its own target groups."""
+        name, suffixes = service.name, service.target_group_arn_suffixes
         # Without requests there is no rate: no data, healthy (the count alarm sees 5XX anyway).
-        self._math_alarm(f"{service}-alb-5xx-rate", "alb5xxRatePercent",
-                         f"{service} 5XX responses, % of requests (the worst target group)",
-                         *worst_error_rate(load_balancer, suffixes))
-        self._math_alarm(f"{service}-alb-p95-response-time", "targetResponseTimeP95Ms",
-                         f"{service} p95 response time in ms (compared in s, the metric's "
+        self._math_alarm(f"{name}-alb-5xx-rate", "alb5xxRatePercent",
+                         f"{name} 5XX responses, % of requests (the worst target group)",
+                         *worst_error_rate(load_balancer, suffixes), service=service)
+        self._math_alarm(f"{name}-alb-p95-response-time", "targetResponseTimeP95Ms",
+                         f"{name} p95 response time in ms (compared in s, the metric's "
                          "unit), the slowest target group",
-                         *slowest_p95(load_balancer, suffixes),
+                         *slowest_p95(load_balancer, suffixes), service=service,
                          to_metric_unit=lambda ms: ms / 1000)  # the metric is in seconds
 
-    def _service(self, service: str, dimensions: dict) -> None:
-        self._alarm(f"{service}-ecs-cpu", "ecsCpuPercent", f"{service} tasks' CPU %",
-                    Metric(ECS, "CPUUtilization", dimensions, "Average"))
-        self._alarm(f"{service}-ecs-memory", "ecsMemoryPercent", f"{service} tasks' memory %",
-                    Metric(ECS, "MemoryUtilization", dimensions, "Average"))
+    def _service(self, service: WatchedService) -> None:
+        name, dimensions = service.name, ecs_dimensions(service.ids)
+        self._alarm(f"{name}-ecs-cpu", "ecsCpuPercent", f"{name} tasks' CPU %",
+                    Metric(ECS, "CPUUtilization", dimensions, "Average"), service=service)
+        self._alarm(f"{name}-ecs-memory", "ecsMemoryPercent", f"{name} tasks' memory %",
+                    Metric(ECS, "MemoryUtilization", dimensions, "Average"), service=service)
 
     def _function(self, function: WatchedFunction) -> None:
         """The alias's error rate (a rollback trigger), throttles and p95 duration."""
@@ -287,16 +288,18 @@ class Alarms(pulumi.ComponentResource):
     def _alarm(self, label: str, threshold_name: str, title: str, metric: Metric, *,
                to_metric_unit: Callable[[float], float] = lambda value: value,
                topic_arn: Optional[pulumi.Input[str]] = None,
-               provider: Optional[aws.Provider] = None) -> None:
+               provider: Optional[aws.Provider] = None,
+               service: Optional[WatchedService] = None) -> None:
         statistic = ({"extended_statistic": metric.statistic} if metric.statistic.startswith("p")
                      else {"statistic": metric.statistic})
-        self._register(label, threshold_name, title, to_metric_unit, topic_arn, provider,
+        self._register(label, threshold_name, title, to_metric_unit, topic_arn, provider, service,
                        namespace=metric.namespace, metric_name=metric.name,
                        dimensions=dict(metric.dimensions), **statistic)
 
     def _math_alarm(self, label: str, threshold_name: str, title: str, expression: str,
                     metrics: Mapping[str, Metric], steps: Mapping[str, str] = {}, *,
-                    to_metric_unit: Callable[[float], float] = lambda value: value) -> None:
+                    to_metric_unit: Callable[[float], float] = lambda value: value,
+                    service: Optional[WatchedService] = None) -> None:
         """`expression` over `metrics`, through the intermediate expressions `steps` (id → math)."""
         period = RULES[threshold_name].period
         queries = [aws.cloudwatch.MetricAlarmMetricQueryArgs(
@@ -308,20 +311,25 @@ class Alarms(pulumi.ComponentResource):
                 namespace=metric.namespace, metric_name=metric.name,
                 dimensions=dict(metric.dimensions), stat=metric.statistic, period=period))
             for query_id, metric in metrics.items()]
-        self._register(label, threshold_name, title, to_metric_unit, None, None,
+        self._register(label, threshold_name, title, to_metric_unit, None, None, service,
                        metric_queries=queries)
 
     def _register(self, label: str, threshold_name: str, title: str,
                   to_metric_unit: Callable[[float], float], topic_arn: Optional[pulumi.Input[str]],
-                  provider: Optional[aws.Provider], **metric) -> None:
+                  provider: Optional[aws.Provider], service: Optional[WatchedService],
+                  **metric) -> None:
+        """One alarm; a service's own threshold (`services.<name>.alarmThresholds`) wins."""
         rule, value = RULES[threshold_name], self._args.thresholds[threshold_name]
+        key = f"alarmThresholds.{threshold_name}"
+        if service is not None and threshold_name in service.thresholds:
+            value, key = service.thresholds[threshold_name], f"services.{service.name}.{key}"
         topic_arn = topic_arn or self._args.topic_arn
         if "metric_queries" not in metric:
             metric["period"] = rule.period
         alarm = aws.cloudwatch.MetricAlarm(
             f"{self._name}-{label}", name=f"{self._args.name_prefix}-{label}",
             alarm_description=(f"{title} {rule.comparison} {value:g} for {rule.periods} × "
-                               f"{rule.period} s (alarmThresholds.{threshold_name})"),
+                               f"{rule.period} s ({key})"),
             comparison_operator=COMPARISONS[rule.comparison], threshold=to_metric_unit(value),
             evaluation_periods=rule.periods, datapoints_to_alarm=rule.periods,
             treat_missing_data=rule.missing_data,

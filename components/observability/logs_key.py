@@ -55,8 +55,9 @@ def log_group_path(name_prefix: str, leaf: str) -> str:
 
 
 def encrypted_log_group(name: str, group_name: str, retention_days: int,
-                        key_arn: pulumi.Input[str], parent: pulumi.Resource
-                        ) -> aws.cloudwatch.LogGroup:
+                        key_arn: pulumi.Input[str], parent: pulumi.Resource,
+                        aliases: Optional[list] = None) -> aws.cloudwatch.LogGroup:
     """Every log group: encrypted with the logs key, kept `retention_days`, never forever."""
     return aws.cloudwatch.LogGroup(name, name=group_name, retention_in_days=retention_days,
-                                   kms_key_id=key_arn, opts=pulumi.ResourceOptions(parent=parent))
+                                   kms_key_id=key_arn,
+                                   opts=pulumi.ResourceOptions(parent=parent, aliases=aliases))

@@ -4,7 +4,7 @@ Alarms and dashboard widgets build their dimensions here, so both always name th
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping, Optional, Sequence
 
 import pulumi
@@ -52,6 +52,8 @@ class WatchedService:
     name: str
     ids: ServiceIds
     target_group_arn_suffixes: Sequence[pulumi.Input[str]] = ()
+    # Its own alarm thresholds (`services.<name>.alarmThresholds`) over the stack's.
+    thresholds: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,9 @@ def test_dev_runs_web_and_api_on_the_instance_and_passes_preflight_and_the_polic
     assert "systemctl enable --now webstack@api webstack@web webstack-health nginx" in script
     assert "    location /api/ { proxy_pass http://127.0.0.1:8080; }" in script
     assert "    location / { proxy_pass http://127.0.0.1:8081; }" in script
-    assert "--cpus 0.5 --memory 256m -p 127.0.0.1:8081:80" in script  # web
+    # web, told where api answers (its dependsOn), as the scaled tier tells it
+    assert "--cpus 0.5 --memory 256m -e API_URL=http://api:80 \\\n        -p 127.0.0.1:8081:80" \
+        in script
     assert preflight.errors(preflight.check(dev_plan)) == []
     assert [v.policy for v in evaluate(dev_plan, load_pack_config("dev")) if v.mandatory] == []
 

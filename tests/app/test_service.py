@@ -59,7 +59,8 @@ def test_the_container_runs_the_configured_image_on_the_app_port(api_plan_of, st
     app = container(api_plan_of(stack))
     assert (app["name"], app["essential"]) == ("app", True)
     assert app["image"] == "public.ecr.aws/nginx/nginx:stable"
-    assert app["portMappings"] == [{"containerPort": APP_PORT, "protocol": "tcp"}]
+    assert app["portMappings"] == [{"containerPort": APP_PORT, "protocol": "tcp", "name": "api",
+                                    "appProtocol": "http"}]
 
 
 @pytest.mark.parametrize("stack, days", [("staging", 30), ("prod", 90)])
@@ -229,7 +230,8 @@ def test_cluster_and_service_names_are_outputs(api_plan_of, stack):
 def test_the_configured_app_port_runs_through_container_target_group_and_firewalls(port_8080_plan):
     plan = port_8080_plan
     app = container(plan)
-    assert app["portMappings"] == [{"containerPort": 8080, "protocol": "tcp"}]
+    assert app["portMappings"] == [{"containerPort": 8080, "protocol": "tcp", "name": "api",
+                                    "appProtocol": "http"}]
     assert "http://localhost:8080/health" in app["healthCheck"]["command"][1]
     assert {g.inputs["port"] for g in plan.of_type("aws:lb/targetGroup:TargetGroup")} == {8080}
     assert plan.one(SERVICE).inputs["loadBalancers"][0]["containerPort"] == 8080
