@@ -1,17 +1,20 @@
-"""First-run mode (`--unknowns`) of the richer serverless example (WillBook: VPC, database, cache):
-with every computed id, ARN and version unknown, as in a brand-new stack's preview, the program
-still registers its functions, alias, rollout and API, preflight passes and no mandatory policy
-fires."""
+"""First-run mode (`--unknowns`) of the serverless examples: with every computed id, ARN and
+version unknown, as in a brand-new stack's preview, the program still registers its functions,
+alias, rollout and API, preflight passes and no mandatory policy fires."""
+import pytest
+
 import preflight
-from preflight.model import UNKNOWN
 from policies.offline import evaluate, has_mandatory, read_pack_config
+from preflight.model import UNKNOWN
 from preview.engine import REPO_ROOT
 from preview.examples import EXAMPLES, preview_example
 from tests.app.serverless_checks import ALIAS, FUNCTION, GROUP, INVOCATION, METHOD
 
+SERVERLESS = [e for e in EXAMPLES if e.tier == "serverless"]
 
-def test_willbook_previews_on_its_first_run():
-    [example] = [e for e in EXAMPLES if e.stack == "willbook"]
+
+@pytest.mark.parametrize("example", SERVERLESS, ids=lambda e: e.stack)
+def test_a_serverless_example_previews_on_its_first_run(example):
     plan = preview_example(example, unknowns=True)
     assert preflight.errors(preflight.check(plan)) == []
     violations = evaluate(plan, read_pack_config(REPO_ROOT / example.policy_config))
