@@ -15,6 +15,7 @@ from config.key_names import key_problem
 from config.keys import SETTINGS, ConfigError, StackSettings, check_immutable, parse_settings
 from tiers.mvp import build_mvp
 from tiers.scaled import build_scaled
+from tiers.serverless import build_serverless
 from tiers.shared import tagged_provider
 
 
@@ -45,7 +46,7 @@ def monthly_budget_usd(stack: str) -> Optional[float]:
     return limit
 
 
-BUILDERS = {"mvp": build_mvp, "scaled": build_scaled}
+BUILDERS = {"mvp": build_mvp, "scaled": build_scaled, "serverless": build_serverless}
 
 
 def immutable_values(settings: StackSettings) -> dict[str, str]:

@@ -23,17 +23,28 @@ from config.rules import (ALARM_THRESHOLDS, ALARM_TIERS, CLOUDFRONT_PRICE_CLASSE
                           domain_name, email_list, hosted_zone_id, in_range, instance_type,
                           object_of_numbers, one_of, postgres_version, redis_version, slack_id,
                           vpc_cidr)
+from config.functions import RUNTIMES, handler_rule, parse_functions
 from config.service_overrides import ROLLOUT_KEYS, rollout_of
 from config.instance_services import default_instance_service
 from config.services import ServicesError, default_service, load_object, parse_services
 from config.settings import (BackupSettings, CacheSettings, DatabaseSettings, DomainSettings,
-                                 EdgeSettings, MonitoringSettings, NetworkSettings,
-                                 ServerSettings, ServiceSettings, SlackSettings,
+                                 EdgeSettings, FunctionSettings, MonitoringSettings,
+                                 NetworkSettings, ServerSettings, ServerlessSettings,
+                                 ServiceSettings, SlackSettings,
                                  StackSettings)
 from config.tables import TablesError, load_tables, parse_tables
 
 PROJECT = "webstack"
-TIERS = ("mvp", "scaled")
+TIERS = ("mvp", "scaled", "serverless")
+# https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html:
+# the predefined deployment configurations of the AWS Lambda compute platform.
+LAMBDA_DEPLOYMENT_CONFIGS = tuple(f"CodeDeployDefault.Lambda{name}" for name in (
+    "Canary10Percent5Minutes", "Canary10Percent10Minutes", "Canary10Percent15Minutes",
+    "Canary10Percent30Minutes", "Linear10PercentEvery1Minute", "Linear10PercentEvery2Minutes",
+    "Linear10PercentEvery3Minutes", "Linear10PercentEvery10Minutes", "AllAtOnce"))
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html: an account's
+# throttle quota per region is 10,000 requests per second with a burst of 5,000.
+API_RATE_LIMIT, API_BURST_LIMIT = 10_000, 5_000
 
 
 class ConfigError(RunError):
@@ -68,8 +79,10 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("tier", "string", REQUIRED,
-            "Platform shape: 'mvp' (S3+CloudFront, one EC2 backend, small RDS and Redis) or "
-            "'scaled' (multi-AZ VPC, ALB, ECS Fargate, RDS Multi-AZ, Redis failover, WAF).",
+            "Platform shape: 'mvp' (S3+CloudFront, one EC2 backend, small RDS and Redis), "
+            "'scaled' (multi-AZ VPC, ALB, ECS Fargate, RDS Multi-AZ, Redis failover, WAF) or "
+            "'serverless' (CloudFront, WAF, API Gateway, Lambda functions shifted by CodeDeploy, "
+            "optionally RDS and Redis).",
             one_of(*TIERS)),
     Setting("vpcCidr", "string", "10.0.0.0/16",
             "IPv4 range of the VPC (/16 to /22); each subnet gets 1/32 of it. Immutable once "
@@ -189,6 +202,35 @@ SETTINGS: tuple[Setting, ...] = (
             "Scaled tier, blue_green/canary/linear: minutes the old revision stays up after all "
             "traffic has moved, for an instant rollback (0 to 1440).",
             in_range(0, MAX_BAKE_MINUTES)),
+    Setting("lambdaMemoryMb", "integer", 512,
+            "Serverless tier: memory of a function in MB unless it sets its own (128 to 10240; "
+            "seed 000: dev 512, staging 1024, prod 2048).", in_range(128, 10240)),
+    Setting("lambdaTimeoutSeconds", "integer", 29,
+            "Serverless tier: a function's timeout in seconds unless it sets its own (1 to 900; "
+            "29 at most for a function API Gateway calls).", in_range(1, 900)),
+    Setting("lambdaRuntime", "string", "nodejs22.x",
+            "Serverless tier: the runtime of a function shipped as a zip unless it sets its own.",
+            one_of(*RUNTIMES)),
+    Setting("lambdaHandler", "string", "index.handler",
+            "Serverless tier: the entry point of a function shipped as a zip unless it sets its "
+            "own.", handler_rule),
+    Setting("lambdaDeploymentConfig", "string",
+            "CodeDeployDefault.LambdaCanary10Percent30Minutes",
+            "Serverless tier: how CodeDeploy shifts traffic to a new function version (seed 000: "
+            "10 % for 30 minutes, then all); rolled back on failure or alarm.",
+            one_of(*LAMBDA_DEPLOYMENT_CONFIGS)),
+    Setting("sqlDatabase", "boolean", True,
+            "The PostgreSQL database (and, in the serverless tier, the VPC the functions join to "
+            "reach it). Only the serverless tier may turn it off (seed 003 keeps its data in "
+            "DynamoDB)."),
+    Setting("redisCache", "boolean", True,
+            "The Redis cache. Only the serverless tier may turn it off."),
+    Setting("apiThrottleRateLimit", "integer", 500,
+            "Serverless tier: requests per second API Gateway lets through, steady (the account "
+            "allows 10,000 per region).", in_range(1, API_RATE_LIMIT)),
+    Setting("apiThrottleBurstLimit", "integer", 1000,
+            "Serverless tier: requests API Gateway lets through at once above the steady rate "
+            "(the account allows 5,000).", in_range(1, API_BURST_LIMIT)),
     Setting("services", "object", OPTIONAL,
             "The product's services by name, each with image, port, healthCheckPath, cpu, "
             "memory, minTasks, desiredTasks, maxTasks, cpuTarget (each defaults to its flat "
@@ -199,7 +241,9 @@ SETTINGS: tuple[Setting, ...] = (
             "canaryPercent…) and alarmThresholds over the stack's. Scaled tier: Fargate "
             "services; MVP: containers on the instance behind nginx, cpu and memory their Docker "
             "limits. Unset: one web service `app` from the flat keys, at /api/* (MVP: at /*, "
-            "with the whole instance).",
+            "with the whole instance). Serverless tier (required there): Lambda functions, each "
+            "with memory, timeout, reservedConcurrency, code, runtime, handler, async, kind (web "
+            "or worker), routes, environment and secrets.",
             parse=load_object),
     Setting("tables", "object", OPTIONAL,
             "Serverless tier: the product's DynamoDB tables by name, each with hashKey, "
@@ -303,6 +347,7 @@ def _combination_problems(v: Mapping[str, Any]) -> list[str]:
                         f"with {PROJECT}:tier = 'mvp'; allowed: rolling (traffic shifting needs the "
                         "scaled tier's load balancer and ECS service)")
     problems += _slack_problems(v)
+    problems += _data_store_problems(v)
     if v.get("tier") == "mvp" and v.get("dbReadReplicas", 0) > 0:
         problems.append(f"{PROJECT}:dbReadReplicas = {v['dbReadReplicas']} is not valid with "
                         f"{PROJECT}:tier = 'mvp'; allowed: 0 (a primary with replicas keeps its "
@@ -340,6 +385,21 @@ def _domain_problems(v: Mapping[str, Any]) -> list[str]:
     missing, given = ("hostedZoneId", "domain") if zone is None else ("domain", "hostedZoneId")
     return [f"{PROJECT}:{given} = {v[given]!r} needs {PROJECT}:{missing} as well; allowed: both "
             "set (certificates and DNS records) or neither (CloudFront's own domain)"]
+
+
+def _data_store_problems(v: Mapping[str, Any]) -> list[str]:
+    """The MVP and scaled tiers always build both data stores; the serverless tier has no
+    custom domain yet."""
+    tier = v.get("tier")
+    if tier == "serverless" and v.get("domain"):
+        return [f"{PROJECT}:domain = {v['domain']!r} is not valid with {PROJECT}:tier = "
+                "'serverless'; allowed: unset (the serverless tier runs on CloudFront's own "
+                "domain; its certificates and records are not built yet)"]
+    if tier not in ("mvp", "scaled"):
+        return []
+    return [f"{PROJECT}:{key} = false is not valid with {PROJECT}:tier = {tier!r}; allowed: true "
+            "(only the serverless tier runs without it)"
+            for key in ("sqlDatabase", "redisCache") if v.get(key) is False]
 
 
 def _slack_problems(v: Mapping[str, Any]) -> list[str]:
@@ -391,10 +451,12 @@ def parse_settings(raw: Mapping[str, Any], *, stack: str, region: Optional[str])
                  if not any(re.search(rf"{PROJECT}:{key}\b", p) for key in refused)]
     problems += _region_problems(values, region)
     services = _services(values, problems)
+    functions = _functions(values, stack, region, problems)
     tables = _tables(values, problems)
     if problems:
         raise ConfigError(problems)
-    return replace(_build(values, services, stack=stack, region=region), tables=tables)
+    return replace(_build(values, services, stack=stack, region=region, functions=functions),
+                   tables=tables)
 
 
 def _tables(values: Mapping[str, Any], problems: list[str]) -> tuple:
@@ -408,10 +470,40 @@ def _tables(values: Mapping[str, Any], problems: list[str]) -> tuple:
         return ()
 
 
+FUNCTION_FLAT_KEYS = ("lambdaMemoryMb", "lambdaTimeoutSeconds", "lambdaRuntime", "lambdaHandler")
+# https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html: a function name alone is
+# at most 64 characters.
+MAX_FUNCTION_NAME = 64
+
+
+def _functions(values: Mapping[str, Any], stack: str, region: Optional[str],
+               problems: list[str]) -> tuple[FunctionSettings, ...]:
+    """The serverless tier's functions (`services`, required there), problems appended."""
+    if values.get("tier") != "serverless" or any(k not in values for k in FUNCTION_FLAT_KEYS):
+        return ()
+    if values.get("services") is None:
+        problems.append(f"{PROJECT}:services is required with {PROJECT}:tier = 'serverless'; "
+                        "allowed: the product's Lambda functions by name, e.g. "
+                        '{"api": {"routes": ["/api/*"], "code": "s3://my-artifacts/api.zip"}}')
+        return ()
+    try:
+        functions = parse_functions(values["services"], values, region)
+    except ServicesError as err:
+        problems += err.problems
+        return ()
+    problems += [f"{PROJECT}:services.{f.name}: the function name {PROJECT}-{stack}-{f.name} is "
+                 f"{len(f'{PROJECT}-{stack}-{f.name}')} characters; allowed: at most "
+                 f"{MAX_FUNCTION_NAME} (Lambda's limit): a shorter function or stack name"
+                 for f in functions if len(f"{PROJECT}-{stack}-{f.name}") > MAX_FUNCTION_NAME]
+    return functions
+
+
 def _services(values: Mapping[str, Any], problems: list[str]) -> tuple[ServiceSettings, ...]:
     """`services` when set (its problems appended to `problems`), else the one default service."""
     flat_keys = ("appImage", "appPort", "taskCpu", "taskMemory", "minTasks", "desiredTasks",
                  "maxTasks", "scalingCpuTarget", "tier", *ROLLOUT_KEYS)
+    if values.get("tier") == "serverless":
+        return ()  # its services are functions (_functions)
     # On the MVP the services share the instance: its type bounds their sizes.
     flat_keys += ("serverInstanceType",) if values.get("tier") == "mvp" else ()
     if any(key not in values for key in flat_keys):
@@ -427,7 +519,7 @@ def _services(values: Mapping[str, Any], problems: list[str]) -> tuple[ServiceSe
 
 
 def _build(v: Mapping[str, Any], services: tuple[ServiceSettings, ...], *, stack: str,
-           region: str) -> StackSettings:
+           region: str, functions: tuple[FunctionSettings, ...] = ()) -> StackSettings:
     return StackSettings(
         project=PROJECT, stack=stack, tier=v["tier"], region=region,
         protect_data=v["protectData"], log_retention_days=v["logRetentionDays"],
@@ -457,6 +549,11 @@ def _build(v: Mapping[str, Any], services: tuple[ServiceSettings, ...], *, stack
             slack=(SlackSettings(v["slackTeamId"], v["slackChannelId"])
                    if v["slackTeamId"] else None),
             thresholds={**ALARM_THRESHOLDS, **(v["alarmThresholds"] or {})}),
+        serverless=ServerlessSettings(
+            functions=functions, sql_database=v["sqlDatabase"], redis_cache=v["redisCache"],
+            deployment_config=v["lambdaDeploymentConfig"],
+            api_rate_limit=v["apiThrottleRateLimit"],
+            api_burst_limit=v["apiThrottleBurstLimit"]) if v["tier"] == "serverless" else None,
     )
 
 

@@ -50,6 +50,8 @@ DEFAULTS_FROM = {"image": "appImage", "port": "appPort", "cpu": "taskCpu", "memo
                  "cpuTarget": "scalingCpuTarget"}
 FIELDS = (*DEFAULTS_FROM, "healthCheckPath", "kind", "routes", "dependsOn", "environment",
           "secrets", *OVERRIDE_KEYS)
+# A Lambda function's own keys (config/functions.py): refused here, by name.
+FUNCTION_ONLY = ("timeout", "reservedConcurrency", "code", "runtime", "handler", "async")
 # https://docs.aws.amazon.com/lambda/latest/api/API_Environment.html: a variable's name matches
 # [a-zA-Z]([a-zA-Z0-9_])+; the stricter of the two runtimes' rules, so a service can move tiers.
 VARIABLE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]+$")
@@ -155,7 +157,10 @@ def _service(name: str, spec: Any, flat: Mapping[str, Any], checked_value: Value
         return None, problems + [f"{where} = {json.dumps(spec)} is not valid; allowed: an object "
                                  f"with any of {', '.join(FIELDS)}"]
     for key in spec:
-        if key not in FIELDS:
+        if key in FUNCTION_ONLY:
+            problems.append(f"{where}.{key} is a function key; allowed only with webstack:tier = "
+                            f"'serverless' (here: {', '.join(FIELDS)})")
+        elif key not in FIELDS:
             close = difflib.get_close_matches(key, FIELDS, n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
             problems.append(f"{where}.{key} is not a service key; allowed: "

@@ -94,6 +94,55 @@ class ServiceSettings:
 
 
 @dataclass(frozen=True)
+class FunctionSettings:
+    """One Lambda function of the serverless tier (`webstack:services.<name>`)."""
+
+    name: str
+    code: str  # s3://<bucket>/<key> (a zip) or a private ECR image URI
+    memory: int  # MB
+    timeout: int  # seconds
+    runtime: Optional[str]  # zips only; an image brings its own
+    handler: Optional[str]
+    reserved_concurrency: Optional[int] = None  # None: the account's unreserved pool
+    is_async: bool = False  # invoked asynchronously: failed events go to a dead-letter queue
+    kind: str = "web"  # web: routed from the API; worker: no route
+    routes: tuple[str, ...] = ()  # API paths, e.g. /api/* (web functions only)
+    environment: tuple[tuple[str, str], ...] = ()  # (name, value), sorted by name
+    secrets: tuple[tuple[str, str], ...] = ()  # (name, ARN), read by the function at runtime
+
+    @property
+    def image(self) -> bool:
+        return not self.code.startswith("s3://")
+
+    @property
+    def s3_location(self) -> tuple[str, str]:
+        """(bucket, key) of a zip."""
+        bucket, _, key = self.code.removeprefix("s3://").partition("/")
+        return bucket, key
+
+    @property
+    def routed(self) -> bool:
+        return bool(self.routes)
+
+
+@dataclass(frozen=True)
+class ServerlessSettings:
+    """The serverless tier: its functions, which data stores it has, how versions roll out and
+    how hard the API may be called."""
+
+    functions: tuple[FunctionSettings, ...]  # sorted by name
+    sql_database: bool  # PostgreSQL (through RDS Proxy); with it or the cache, functions join the VPC
+    redis_cache: bool
+    deployment_config: str  # a CodeDeploy Lambda deployment configuration
+    api_rate_limit: int  # requests per second, steady
+    api_burst_limit: int
+
+    @property
+    def in_vpc(self) -> bool:
+        return self.sql_database or self.redis_cache
+
+
+@dataclass(frozen=True)
 class DomainSettings:
     name: str
     hosted_zone_id: str
@@ -179,6 +228,7 @@ class StackSettings:
     edge: EdgeSettings
     backup: BackupSettings
     monitoring: MonitoringSettings
+    serverless: Optional[ServerlessSettings] = None  # tier serverless only
     # `monthly-budget.maxMonthlyUsd` of the stack's policy config; None: no AWS Budgets budget.
     monthly_budget_usd: Optional[float] = None
     tables: tuple[TableSettings, ...] = ()  # DynamoDB tables, sorted by name

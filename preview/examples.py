@@ -48,8 +48,15 @@ EXAMPLES = (
     Example("GreenFlow", "004", "scaled", "greenflow", "examples/greenflow.yaml", PROD_POLICIES,
             "WAF, CloudFront + S3, ALB, ECS Fargate 1024/2048 × 3 (2–10, 70 % CPU, canary 5 % "
             "for 40 min), RDS db.t3.small Multi-AZ 500 GB + 1 replica, Redis cache.t3.small × 3"),
+    Example("WillBook", "000", "serverless", "willbook", "examples/willbook.yaml", PROD_POLICIES,
+            "WAF, CloudFront + S3, API Gateway (REST, behind CloudFront) → Lambda 2048 MB "
+            "(alias live, CodeDeploy canary 10 % for 30 min), RDS db.t3.large Multi-AZ 100→1000 "
+            "GB, Redis cache.m6g.large × 2, in the VPC's private subnets"),
+    Example("Hanbit TODO", "003", "serverless", "hanbit-todo", "examples/hanbit-todo.yaml",
+            PROD_POLICIES, "WAF, CloudFront + S3, API Gateway (REST, behind CloudFront) → Lambda "
+            "1024 MB (alias live, CodeDeploy linear 10 % a minute), no VPC; SNS e-mail alerts, "
+            "dashboard, deployment history"),
 )
-WAITING = (("WillBook", "000"), ("Hanbit TODO", "003"))
 
 
 def preview_example(example: Example, unknowns: bool = False) -> Plan:
@@ -69,15 +76,10 @@ TABLE_HEADER = ("| system | seed | tier | stack (file) | what it builds | resour
                 "| monthly estimate (priced) |", "|---|---|---|---|---|---:|---|---|")
 
 
-def waiting_rows() -> list[str]:
-    return [f"| {system} | {seed} | serverless | — | waits for the serverless tier (issue 14) "
-            "| — | — | — |" for system, seed in WAITING]
-
-
 def table(plans: dict[str, Plan]) -> str:
     """The README's examples table; `plans` by example stack name."""
     rows = [table_row(example, plans[example.stack]) for example in EXAMPLES]
-    return "\n".join([*TABLE_HEADER, *rows, *waiting_rows()])
+    return "\n".join([*TABLE_HEADER, *rows])
 
 
 if __name__ == "__main__":

@@ -167,6 +167,10 @@ class WebstackMocks(pulumi.runtime.Mocks):
             return f"arn:aws:cloudwatch:{region}:{ACCOUNT_ID}:alarm:{state.get('name', name)}"
         if typ == "aws:iam/role:Role":
             return f"arn:aws:iam::{ACCOUNT_ID}:role/{name}"
+        if typ == "aws:lambda/function:Function":
+            return f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{state.get('name', name)}"
+        if typ == "aws:sqs/queue:Queue":
+            return f"arn:aws:sqs:{region}:{ACCOUNT_ID}:{state.get('name', name)}"
         if typ == "aws:rds/proxy:Proxy":  # the resource id IAM's rds-db:connect names
             return f"arn:aws:rds:{region}:{ACCOUNT_ID}:db-proxy:prx-{_digits(name, 17)}"
         if typ == "aws:wafv2/webAcl:WebAcl" and state.get("scope") == "CLOUDFRONT":
@@ -228,12 +232,36 @@ class WebstackMocks(pulumi.runtime.Mocks):
             "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": lambda: {
                 "outputs": self._application_outputs(state)},
             "aws:ecs/service:Service": lambda: {"name": state.get("name", name)},
+            # A new function published with publish=True is version 1.
+            "aws:lambda/function:Function": lambda: {
+                "version": "1", "qualifiedArn": f"{state['arn']}:1",
+                "invokeArn": self._lambda_invoke_arn(state["arn"])},
+            "aws:lambda/alias:Alias": lambda: {
+                "arn": self._alias_arn(state),
+                "invokeArn": self._lambda_invoke_arn(self._alias_arn(state))},
+            "aws:apigateway/restApi:RestApi": lambda: {
+                "rootResourceId": _digits(name, 10),
+                "executionArn": f"arn:aws:execute-api:{self.region}:{ACCOUNT_ID}:{resource_id}"},
+            "aws:apigateway/stage:Stage": lambda: {
+                "invokeUrl": f"https://{state.get('restApi')}.execute-api.{self.region}"
+                             f".amazonaws.com/{state.get('stageName')}"},
+            "aws:sqs/queue:Queue": lambda: {
+                "url": f"https://sqs.{self.region}.amazonaws.com/{ACCOUNT_ID}/{state.get('name', name)}"},
             "aws:random/randomPassword:RandomPassword": lambda: {"result": "mock-" + _digits(name, 40)},
             "random:index/randomPassword:RandomPassword": lambda: {"result": "mock-" + _digits(name, 40)},
             "random:index/randomId:RandomId": lambda: {"hex": _digits(name, 2 * int(state.get("byteLength", 4)))},
         }
         compute = computers.get(typ)
         return compute() if compute else {}
+
+    def _lambda_invoke_arn(self, function_arn: str) -> str:
+        """What API Gateway integrates with: the function (or alias) ARN in its invoke path."""
+        return (f"arn:aws:apigateway:{self.region}:lambda:path/2015-03-31/functions/"
+                f"{function_arn}/invocations")
+
+    def _alias_arn(self, state: dict) -> str:
+        return (f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:"
+                f"{state.get('functionName')}:{state.get('name')}")
 
     def _application_outputs(self, state: dict) -> dict:
         """AWS's Secrets Manager rotation templates output the function they create."""

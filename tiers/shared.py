@@ -39,15 +39,23 @@ def zones_for(settings: StackSettings, provider: aws.Provider) -> list[str]:
 def data_stores(settings: StackSettings, network: Network, client_group_id: pulumi.Input[str],
                 logs_key: LogsKey, opts: pulumi.ResourceOptions) -> tuple[Database, Cache]:
     """The database and cache in the isolated subnets, reachable from the app's group only."""
-    prefix = settings.name_prefix
-    database = Database("database", DatabaseArgs(
-        prefix, settings.database, network.vpc_id, network.isolated_subnet_ids, client_group_id,
-        settings.log_retention_days, logs_key.arn, settings.protect_data, settings.region,
-        rotation_subnet_ids=network.private_subnet_ids), opts)
-    cache = Cache("cache", CacheArgs(
-        prefix, settings.cache, network.vpc_id, network.isolated_subnet_ids, client_group_id,
-        settings.protect_data), opts)
-    return database, cache
+    return (sql_database(settings, network, client_group_id, logs_key, opts),
+            redis_cache(settings, network, client_group_id, opts))
+
+
+def sql_database(settings: StackSettings, network: Network, client_group_id: pulumi.Input[str],
+                 logs_key: LogsKey, opts: pulumi.ResourceOptions) -> Database:
+    return Database("database", DatabaseArgs(
+        settings.name_prefix, settings.database, network.vpc_id, network.isolated_subnet_ids,
+        client_group_id, settings.log_retention_days, logs_key.arn, settings.protect_data,
+        settings.region, rotation_subnet_ids=network.private_subnet_ids), opts)
+
+
+def redis_cache(settings: StackSettings, network: Network, client_group_id: pulumi.Input[str],
+                opts: pulumi.ResourceOptions) -> Cache:
+    return Cache("cache", CacheArgs(
+        settings.name_prefix, settings.cache, network.vpc_id, network.isolated_subnet_ids,
+        client_group_id, settings.protect_data), opts)
 
 
 def recovery(settings: StackSettings, backed_up: list, alerts: Alerts,

@@ -1,7 +1,7 @@
 """CloudFront: the assets bucket (origin access control) and, in the scaled tier, the ALB for the
-services' routes (`/api/*` by default); HTTPS only, security headers, the WAF and the site's own
-domain when given. A service that takes `/*` gets the default behavior; the assets then keep
-`/assets/*`."""
+services' routes (`/api/*` by default), in the serverless tier API Gateway's stage; HTTPS only,
+security headers, the WAF and the site's own domain when given. A service that takes `/*` gets the
+default behavior; the assets then keep `/assets/*`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,13 +31,15 @@ ASSETS_ORIGIN_ID = "assets"
 
 @dataclass(frozen=True)
 class ApiOrigin:
-    """The ALB as CloudFront reaches it, and the secret header that proves a request came this way."""
+    """The ALB (or API Gateway) as CloudFront reaches it, and the secret header that proves a
+    request came this way (API Gateway: its API key, x-api-key)."""
 
     domain_name: pulumi.Input[str]
     https: bool
     secret_header: str
     secret_value: pulumi.Input[str]
     paths: Sequence[str] = (API_PATH,)  # the services' routes; `/*` takes the default behavior
+    origin_path: Optional[str] = None  # API Gateway: its stage, e.g. /v1
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ class Cdn(pulumi.ComponentResource):
 
 def api_origin(api: ApiOrigin) -> aws.cloudfront.DistributionOriginArgs:
     return aws.cloudfront.DistributionOriginArgs(
-        origin_id=API_ORIGIN_ID, domain_name=api.domain_name,
+        origin_id=API_ORIGIN_ID, domain_name=api.domain_name, origin_path=api.origin_path,
         custom_headers=[aws.cloudfront.DistributionOriginCustomHeaderArgs(
             name=api.secret_header, value=api.secret_value)],
         custom_origin_config=aws.cloudfront.DistributionOriginCustomOriginConfigArgs(

@@ -98,6 +98,20 @@ WRONG = {
                                    st.sampled_from(["nan", "-inf"])),
     "linearBakeMinutes": outside(0, 1440),
     "rolloutBakeMinutes": outside(0, 1440),
+    "lambdaMemoryMb": outside(128, 10240),
+    "lambdaTimeoutSeconds": outside(1, 900),
+    "lambdaRuntime": st.one_of(words, st.sampled_from(["nodejs20.x", "python3.9", "go1.x"])),
+    "lambdaHandler": st.sampled_from(["index handler", "x" * 129, " "]),
+    "lambdaDeploymentConfig": st.one_of(words, st.sampled_from([
+        "CodeDeployDefault.AllAtOnce", "CodeDeployDefault.ECSCanary10Percent5Minutes",
+        "LambdaCanary10Percent30Minutes"])),
+    # The MVP these run in always has both data stores.
+    "sqlDatabase": st.one_of(st.just("false"), words.filter(
+        lambda s: s.strip().lower() not in ("true", "false"))),
+    "redisCache": st.one_of(st.just("false"), words.filter(
+        lambda s: s.strip().lower() not in ("true", "false"))),
+    "apiThrottleRateLimit": outside(1, 10_000),
+    "apiThrottleBurstLimit": outside(1, 5_000),
     "protectData": words.filter(lambda s: s.strip().lower() not in ("true", "false")),
     # Not JSON, not an object, a bad name, or (in the MVP these run in, on a t3.micro) more
     # memory than the instance leaves the containers (taskMemory's 1024 MiB), or a route nginx

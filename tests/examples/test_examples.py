@@ -10,7 +10,9 @@ import pytest
 import preflight
 from policies.offline import evaluate, has_mandatory, read_pack_config
 from preview.engine import REPO_ROOT
-from preview.examples import EXAMPLES, TABLE_HEADER, preview_example, table_row, waiting_rows
+from preview.examples import EXAMPLES, TABLE_HEADER, preview_example, table_row
+from tests.app.serverless_checks import serverless_plan
+from tests.support import tasks_group
 
 README = REPO_ROOT / "README.md"
 START, END = "<!-- examples-table:start (python -m preview.examples) -->", "<!-- examples-table:end -->"
@@ -100,6 +102,55 @@ def seed_004_greenflow(plan):
             thresholds["alarms-app-ecs-cpu"], thresholds["alarms-app-ecs-memory"]) == (5, 1, 80, 85)
 
 
+def seed_000_willbook(plan):
+    function, statements = serverless_plan(
+        plan, memory=2048, config="CodeDeployDefault.LambdaCanary10Percent30Minutes")
+    assert database(plan) == {"class": "db.t3.large", "storage": 100, "max storage": 1000,
+                              "multi-AZ": True, "backup days": 30, "replicas": 0}
+    assert redis(plan)["node"] == "cache.m6g.large"
+    inputs = function.inputs
+    assert inputs["reservedConcurrentExecutions"] == 200
+    # In the private subnets, in the group the database and cache admit; endpoints and secret ARNs
+    # in its environment, never a password.
+    private = {s.id for s in plan.of_type("aws:ec2/subnet:Subnet")
+               if s.inputs["tags"]["SubnetKind"] == "private"}
+    assert set(inputs["vpcConfig"]["subnetIds"]) == private and private
+    assert inputs["vpcConfig"]["securityGroupIds"] == [tasks_group(plan).id]
+    # PostgreSQL through RDS Proxy with an IAM token as the database's user: no password, no
+    # secret to read; Redis's AUTH token by its secret's ARN.
+    variables = inputs["environment"]["variables"]
+    proxy = plan.one("aws:rds/proxy:Proxy")
+    assert (variables["DATABASE_HOST"], variables["DATABASE_USER"], variables["DATABASE_IAM_AUTH"]) == (
+        proxy.outputs["endpoint"], "webstack_admin", "true")
+    assert "DATABASE_SECRET_ARN" not in variables
+    assert statements["Secrets"]["Resource"] == [variables["REDIS_AUTH_SECRET_ARN"]]
+    assert statements["DatabaseThroughProxy"]["Resource"] == (
+        "arn:aws:rds-db:ap-northeast-2:123456789012:dbuser:" + proxy.outputs["arn"].split(":")[-1]
+        + "/webstack_admin")
+    assert "VpcAccess" in statements and "DeadLetters" not in statements
+    # seed 000's alarms: API 5XX ≥ 1 over 5 periods, latency > 1000 ms over 3
+    alarms = {a.name: a.inputs for a in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    assert (alarms["alarms-api-5xx-count"]["threshold"], alarms["alarms-api-5xx-count"]["evaluationPeriods"]) == (1, 5)
+    assert (alarms["alarms-api-latency-p95"]["threshold"], alarms["alarms-api-latency-p95"]["evaluationPeriods"]) == (1000, 3)
+
+
+def seed_003_hanbit_todo(plan):
+    function, statements = serverless_plan(
+        plan, memory=1024, config="CodeDeployDefault.LambdaLinear10PercentEvery1Minute")
+    # DynamoDB only: no VPC, no database, no cache; the function outside any VPC.
+    assert plan.of_type("aws:ec2/vpc:Vpc") == [] and plan.of_type(DB) == [] and plan.of_type(REDIS) == []
+    assert "vpcConfig" not in function.inputs and "VpcAccess" not in statements
+    # its table by name, used through IAM with the tables' own key; backed up daily
+    [table] = [t for t in plan.of_type("aws:dynamodb/table:Table") if t.name == "tables-todos"]
+    assert function.inputs["environment"]["variables"] == {"LOG_LEVEL": "info",
+                                                           "TABLE_TODOS": table.inputs["name"]}
+    assert (table.inputs["hashKey"], table.inputs["rangeKey"]) == ("userId", "todoId")
+    assert statements["Tables"]["Resource"] == [table.outputs["arn"], table.outputs["arn"] + "/index/*"]
+    assert statements["TablesKey"]["Resource"] == table.inputs["serverSideEncryption"]["kmsKeyArn"]
+    [selection] = plan.of_type("aws:backup/selection:Selection")
+    assert selection.inputs["resources"] == [table.outputs["arn"]]
+
+
 def kept_30_days_or_more(plan):
     """Production-shaped: logs and backups kept 30 days or more, databases deletion-protected."""
     assert min(retention_days(plan)) >= 30
@@ -111,7 +162,9 @@ def kept_30_days_or_more(plan):
 SEED_CHECKS = {"kfood-shorts": (seed_001_kfood_shorts, kept_30_days_or_more),
                "marketing-mvp": (seed_002_stage_1,),
                "marketing-saas": (seed_002_stage_2, kept_30_days_or_more),
-               "greenflow": (seed_004_greenflow, kept_30_days_or_more)}
+               "greenflow": (seed_004_greenflow, kept_30_days_or_more),
+               "willbook": (seed_000_willbook, kept_30_days_or_more),
+               "hanbit-todo": (seed_003_hanbit_todo,)}
 
 
 def readme_table() -> str:
@@ -131,10 +184,10 @@ def test_each_example_previews_passes_its_checks_and_holds_its_seeds_numbers(exa
     assert table_row(example, plan) in readme_table().splitlines()
 
 
-def test_the_readme_examples_table_has_one_row_per_example_and_the_waiting_seeds():
+def test_the_readme_examples_table_has_one_row_per_example():
     lines = readme_table().splitlines()
-    assert lines[:2] == list(TABLE_HEADER) and lines[-len(waiting_rows()):] == waiting_rows()
-    assert len(lines) == len(TABLE_HEADER) + len(EXAMPLES) + len(waiting_rows())
+    assert lines[:2] == list(TABLE_HEADER)
+    assert len(lines) == len(TABLE_HEADER) + len(EXAMPLES)
 
 
 def test_every_example_file_is_in_the_catalog():
