@@ -101,6 +101,7 @@ class Measurement:
     floor: Optional[str] = None  # the plan whose floor this run is compared with
     resources: Optional[int] = None  # custom resources the plan registers
     is_floor: bool = False
+    services: Optional[int] = None  # a preview of the scale series: its count of services
 
     @property
     def ok(self) -> bool:
@@ -192,7 +193,8 @@ def scale_measurements(root: Path, counts=SCALE_SERIES) -> list[Measurement]:
         result.append(floor(f"floor {key}", key, facts))
         result.append(Measurement(f"preview {key} + policy check",
                                   [py, "-m", "preview", "prod", "--config-file", str(config),
-                                   "--json", "--policies"], floor=key, resources=facts.resources))
+                                   "--json", "--policies"], floor=key, resources=facts.resources,
+                                  services=count))
     return result
 
 
@@ -246,6 +248,8 @@ def summary(m: Measurement, floor: Measurement) -> dict:
         out["time_vs_floor"] = wall / statistics.median(floor.walls)
         out["cpu_vs_floor"] = statistics.median(m.cpus) / statistics.median(floor.cpus)
         out["rss_vs_floor"] = rss / statistics.median(floor.rss_mib)
+    if m.services:
+        out["services"] = m.services
     if m.resources:
         out["resources"] = m.resources
         out["ms_per_resource"] = wall * 1000 / m.resources
@@ -257,7 +261,7 @@ def summary(m: Measurement, floor: Measurement) -> dict:
 
 def scale_ratio(summaries: list[dict]) -> Optional[str]:
     """The scale series' last preview against its first (goal: 20 services <= 3x 1 service)."""
-    series = [s for s in summaries if s["status"] == "ok" and s["name"].startswith("preview prod, ")]
+    series = [s for s in summaries if s["status"] == "ok" and "services" in s]
     if len(series) < 2:
         return None
     first, last = series[0], series[-1]
