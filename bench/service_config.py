@@ -3,8 +3,8 @@ replaced by N services.
 
 The first service is `web` at the site's root (`/*`); the others cycle web, internal, worker, each
 web one at a path of its own (`/web-01/*`), and every web service and worker calls the first
-internal service, if there is one, through Service Connect. N = 20 gives 8 web, 6 internal and 6
-worker services. Sizes are the smallest Fargate task that runs two copies.
+internal service (`dependsOn`), if there is one. N = 20 gives 8 web, 6 internal and 6
+worker services. Each runs two of the smallest Fargate task (256 CPU units, 512 MiB).
 
     .venv/bin/python bench/service_config.py 20 > /tmp/prod-20.yaml
     .venv/bin/python -m preview prod --config-file /tmp/prod-20.yaml --policies

@@ -9,7 +9,6 @@ from preview.engine import REPO_ROOT
 from preview.stack_files import load_stack_config
 
 
-
 def _load(name, file_name):
     spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "bench" / file_name)
     module = importlib.util.module_from_spec(spec)
