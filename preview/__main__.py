@@ -28,7 +28,7 @@ from cost.report import report as cost_report
 from policies.markdown_report import render_check
 from policies.offline import PolicyCheck, PolicyConfigError, evaluate, read_pack_config, stack_config_file
 from preview.costing import estimate_plan
-from preview.engine import run_preview
+from preview.engine import pause_full_collections, run_preview
 from preview.plan import Plan
 from preview.render import as_json, as_text
 from preview.stack_files import StackFileError
@@ -135,4 +135,7 @@ def output(plan: Plan, check: Optional[PolicyCheck], json_output: bool, show_pla
 
 
 if __name__ == "__main__":
+    # A one-shot command: the full collection a preview defers would come during the policy
+    # check; the interpreter collects at exit anyway.
+    pause_full_collections()
     sys.exit(main(sys.argv[1:]))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import runpy
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -147,6 +148,26 @@ def _preview_loop():
         asyncio.set_event_loop(None)
 
 
+def pause_full_collections() -> tuple[int, int, int]:
+    """Stops the garbage collector's full collections (the young generations are still
+    collected, so short-lived cycles are freed as before); returns the thresholds to restore.
+    A full collection walks every object alive, and the pulumi_aws modules a plan imports leave
+    some 360,000 of them: a whole-process preview of prod paid about 1.4 s for 7 full collections
+    that found almost nothing."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*thresholds[:2], 2**31 - 1)
+    return thresholds
+
+
+@contextlib.contextmanager
+def _full_collections_paused():
+    thresholds = pause_full_collections()
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 def _checked_overrides(overrides: dict[str, str]) -> dict[str, str]:
     """The overrides by full key name, once every key is one webstack reads."""
     problems = [f"--set {key}={value}: {problem}" for key, value in overrides.items()
@@ -194,7 +215,7 @@ def run_preview(stack: str, project_dir: Path = REPO_ROOT,
     config = load_stack_config(stack, project_dir, config_file)
     values = {**config.values, **_checked_overrides(overrides or {})}
 
-    with _preview_loop():
+    with _full_collections_paused(), _preview_loop():
         _reset_runtime()
         monitor = RecordingMonitor(WebstackMocks(_region(values), unknowns, deployed_parameters),
                                    registrations)
