@@ -113,6 +113,11 @@ def stacks(root: Path = REPO_ROOT) -> list[str]:
     return sorted(names, key=lambda s: (STACK_ORDER.index(s) if s in STACK_ORDER else 99, s))
 
 
+# Modules named after a Python keyword carry a trailing underscore (`aws:lambda/...` is
+# pulumi_aws.lambda_).
+PYTHON_MODULES = {"lambda": "lambda_"}
+
+
 def class_import(type_token: str) -> Optional[str]:
     """`aws:ec2/vpc:Vpc` -> `from pulumi_aws.ec2 import Vpc`; `pulumi:providers:aws` -> the
     package's Provider; None for component types, which are the program's own."""
@@ -124,6 +129,7 @@ def class_import(type_token: str) -> Optional[str]:
     if not package or "/" not in rest:
         return None
     module, class_name = rest.split("/")[0], rest.rsplit(":", 1)[1]
+    module = PYTHON_MODULES.get(module, module)
     return f"from {package}{'' if module == 'index' else '.' + module} import {class_name}"
 
 
@@ -198,8 +204,29 @@ def scale_measurements(root: Path, counts=SCALE_SERIES) -> list[Measurement]:
     return result
 
 
+# The serverless seeds' examples (examples/*.yaml), production-shaped, with their policy config.
+SERVERLESS_EXAMPLES = (("willbook", "examples/willbook.yaml"),
+                       ("hanbit-todo", "examples/hanbit-todo.yaml"))
+EXAMPLE_POLICIES = "policies/config/prod.json"
+
+
+def example_measurements(root: Path) -> list[Measurement]:
+    """Each serverless example: its floor, and its preview + policy check."""
+    result = []
+    for stack, file in SERVERLESS_EXAMPLES:
+        facts = plan_facts(stack, root / file, root)
+        result.append(floor(f"floor {stack}", stack, facts))
+        result.append(Measurement(
+            f"preview {stack} (serverless example) + policy check",
+            [sys.executable, "-m", "preview", stack, "--config-file", file, "--json",
+             "--policies", "--policy-config", EXAMPLE_POLICIES], floor=stack,
+            resources=facts.resources))
+    return result
+
+
 def measurements(root: Path = REPO_ROOT, scale_only: bool = False) -> list[Measurement]:
-    return ([] if scale_only else stack_measurements(root)) + scale_measurements(root)
+    return ([] if scale_only else stack_measurements(root) + example_measurements(root)) + \
+        scale_measurements(root)
 
 
 def rss_to_mib(maxrss: int) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from preflight.model import WARNING, cites, found, known, name_problems
+from preflight.model import WARNING, cites, found, known, name_problems, whole_number
 from preview.plan import Plan, PlannedResource
 
 STAGE = "aws:apigateway/stage:Stage"
@@ -35,7 +35,7 @@ def stage_names(plan: Plan) -> list:
 
 def _timeout_ms(integration: PlannedResource) -> Optional[int]:
     value = integration.inputs.get("timeoutMilliseconds")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return whole_number(value)
 
 
 # "You can increase the default value to longer than 29 seconds for Regional or private APIs only"

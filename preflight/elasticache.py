@@ -1,7 +1,7 @@
 """ElastiCache: replication group ids, failover and Multi-AZ combinations."""
 from __future__ import annotations
 
-from preflight.model import cites, found, known, name_problems
+from preflight.model import cites, found, known, name_problems, whole_number
 from preview.plan import Plan
 
 REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
@@ -24,8 +24,8 @@ def failover_needs_replicas(plan: Plan) -> list:
     findings = []
     for group in plan.of_type(REPLICATION_GROUP):
         inputs = group.inputs
-        nodes = inputs.get("numCacheClusters", 1)
-        if inputs.get("automaticFailoverEnabled") and isinstance(nodes, int) and nodes < 2:
+        nodes = whole_number(inputs.get("numCacheClusters", 1))
+        if inputs.get("automaticFailoverEnabled") and nodes is not None and nodes < 2:
             findings.append(found(failover_needs_replicas, group,
                                   f"automatic failover with {nodes} node"))
         if inputs.get("multiAzEnabled") and not inputs.get("automaticFailoverEnabled"):

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import json
 
-from preflight.model import (cites, found, known, name_problems, of_types, physical_name,
-                             region_of)
+from preflight.model import cites, found, known, name_problems, physical_name, region_of
 from config.elb_accounts import log_delivery_principal
 from preview.plan import Plan
 

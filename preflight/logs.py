@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from preflight.model import cites, found, known
+from preflight.model import cites, found, known, whole_number
 from preview.plan import Plan
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
@@ -26,7 +26,7 @@ def log_retention_values(plan: Plan) -> list:
     return [found(log_retention_values, group, f"retentionInDays {days} is not one of "
                   f"{sorted(RETENTION_DAYS)}")
             for group in plan.of_type(LOG_GROUP)
-            if isinstance(days := group.inputs.get("retentionInDays"), int)
+            if (days := whole_number(group.inputs.get("retentionInDays"))) is not None
             and days not in RETENTION_DAYS]
 
 

@@ -58,6 +58,14 @@ def known(value: Any) -> bool:
     return True
 
 
+def whole_number(value: Any) -> Optional[int]:
+    """An integer input as the engine records it: a plan's numbers arrive as floats (90.0), a
+    hand-built plan's as ints; None for anything else (a bool, a string, an unknown)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return int(value) if float(value).is_integer() else None
+
+
 def physical_name(resource: PlannedResource, key: str = "name",
                   prefix_key: Optional[str] = "namePrefix") -> Optional[str]:
     """The name AWS will see: given, a prefix plus its generated suffix, or Pulumi's auto-name

@@ -2,7 +2,7 @@
 upgrades; RDS Proxy: names, subnets, the engine of its target."""
 from __future__ import annotations
 
-from preflight.model import cites, found, known, name_problems, physical_name
+from preflight.model import cites, found, known, name_problems, physical_name, whole_number
 from preview.plan import Plan
 
 INSTANCE = "aws:rds/instance:Instance"
@@ -37,8 +37,8 @@ def performance_insights_retention(plan: Plan) -> list:
     """7, 31 × months (1 to 23) or 731 days; anything else (94, say) RDS refuses."""
     findings = []
     for db in plan.of_type(INSTANCE):
-        days = db.inputs.get("performanceInsightsRetentionPeriod")
-        if not db.inputs.get("performanceInsightsEnabled") or not isinstance(days, int):
+        days = whole_number(db.inputs.get("performanceInsightsRetentionPeriod"))
+        if not db.inputs.get("performanceInsightsEnabled") or days is None:
             continue
         if not (days in (7, 731) or (days % 31 == 0 and 1 <= days // 31 <= 23)):
             findings.append(found(performance_insights_retention, db,

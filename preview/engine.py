@@ -12,6 +12,7 @@ from typing import Any, Optional
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import resource as pulumi_resource
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.config import set_all_config
 from pulumi.output import Unknown
@@ -168,6 +169,28 @@ def _full_collections_paused():
         gc.set_threshold(*thresholds)
 
 
+@contextlib.contextmanager
+def _no_source_positions():
+    """The SDK captures each registration's call stack for the engine's source positions
+    (`traceback.extract_stack`, which reads every file on the stack into `linecache`: ~8 MiB of
+    pulumi_aws source in a prod preview). The mock monitor records no source position, so the
+    offline preview skips the capture; a real `pulumi preview` keeps it. Left alone if the SDK
+    no longer has the hook."""
+    capture = getattr(pulumi_resource, "_get_stack_trace", None)
+    if capture is None:
+        yield
+        return
+    pulumi_resource._get_stack_trace = _empty_stack_trace
+    try:
+        yield
+    finally:
+        pulumi_resource._get_stack_trace = capture
+
+
+def _empty_stack_trace():
+    return pulumi_resource.source_pb2.StackTrace()
+
+
 def _checked_overrides(overrides: dict[str, str]) -> dict[str, str]:
     """The overrides by full key name, once every key is one webstack reads."""
     problems = [f"--set {key}={value}: {problem}" for key, value in overrides.items()
@@ -215,7 +238,7 @@ def run_preview(stack: str, project_dir: Path = REPO_ROOT,
     config = load_stack_config(stack, project_dir, config_file)
     values = {**config.values, **_checked_overrides(overrides or {})}
 
-    with _full_collections_paused(), _preview_loop():
+    with _full_collections_paused(), _no_source_positions(), _preview_loop():
         _reset_runtime()
         monitor = RecordingMonitor(WebstackMocks(_region(values), unknowns, deployed_parameters),
                                    registrations)

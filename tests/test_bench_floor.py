@@ -16,6 +16,8 @@ def test_a_resource_type_becomes_the_import_of_its_class():
     assert bench.class_import("random:index/randomPassword:RandomPassword") == \
         "from pulumi_random import RandomPassword"
     assert bench.class_import("pulumi:providers:aws") == "from pulumi_aws import Provider"
+    # a module named after a Python keyword (the serverless examples' functions)
+    assert bench.class_import("aws:lambda/function:Function") == "from pulumi_aws.lambda_ import Function"
 
 
 def test_the_programs_own_component_types_are_not_part_of_the_floor():

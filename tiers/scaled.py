@@ -19,7 +19,7 @@ from components.edge.certificates import Certificates, CertificatesArgs
 from components.edge.dns_records import DnsRecords, DnsRecordsArgs
 from components.edge.load_balancer import ORIGIN_SECRET_HEADER, LoadBalancer, LoadBalancerArgs
 from components.edge.route import Route, RouteArgs
-from components.edge.waf import Waf, WafArgs, WafLoggingArgs
+from components.edge.waf import Waf
 from components.network.flow_logs import FlowLogsArgs
 from components.network.vpc import Network, NetworkArgs, PrivateSubnetsArgs
 from components.observability.alarms import deployment_alarm_names
@@ -31,8 +31,8 @@ from config.services import rule_priorities
 from config.settings import RolloutSettings, ServiceSettings
 from tiers.before_services import (cluster_formerly, load_balancer_formerly, registry_aliases,
                                    registry_formerly, route_formerly)
-from tiers.shared import (alerting, data_stores, monitoring, operated, recovery, tagged_provider,
-                          watched, zones_for)
+from tiers.shared import (alerting, data_stores, logged_waf, monitoring, operated, recovery,
+                          tagged_provider, watched, zones_for)
 
 
 # The components' logical names: a stack deployed before `services` knows them (before_services).
@@ -142,11 +142,7 @@ def edge(settings: StackSettings, assets: AssetsBucket, load_balancer: LoadBalan
     """CloudFront behind the WAF: the services' routes to the ALB, the rest (or `/assets/*` when a
     service takes `/*`) from the assets bucket; the domain's records."""
     prefix, domain = settings.name_prefix, settings.edge.domain
-    # The WAF's request logs must live in us-east-1 with the web ACL: a logs key there too.
-    edge_logs_key = LogsKey("edge-logs", LogsKeyArgs(prefix, "us-east-1"),
-                            pulumi.ResourceOptions(providers=[us_east_1]))
-    waf = Waf("waf", WafArgs(prefix, settings.edge.waf_rate_limit, us_east_1,
-                             WafLoggingArgs(settings.log_retention_days, edge_logs_key.arn)), opts)
+    waf = logged_waf(settings, us_east_1, opts)
     cdn = Cdn("cdn", CdnArgs(
         prefix, assets, settings.edge.price_class,
         api=ApiOrigin(domain.api_origin if domain else load_balancer.dns_name,

@@ -20,7 +20,6 @@ from components.data.tables import Tables, TablesArgs
 from components.edge.api_gateway import API_KEY_HEADER, ApiGateway, ApiGatewayArgs
 from components.edge.assets import AssetsArgs, AssetsBucket
 from components.edge.cdn import ApiOrigin, Cdn, CdnArgs
-from components.edge.waf import Waf, WafArgs, WafLoggingArgs
 from components.network.flow_logs import FlowLogsArgs
 from components.network.vpc import Network, NetworkArgs, PrivateSubnetsArgs
 from components.observability.alarms import function_rollback_alarm_names
@@ -29,8 +28,8 @@ from components.observability.logs_key import LogsKey, LogsKeyArgs
 from components.observability.monitored import ApiIds, MonitoredResources, WatchedFunction
 from config.keys import StackSettings
 from config.services import literal_prefix
-from tiers.shared import (alerting, monitoring, recovery, redis_cache, sql_database,
-                          tagged_provider, zones_for)
+from tiers.shared import (alerting, logged_waf, monitoring, recovery, redis_cache,
+                          sql_database, tagged_provider, zones_for)
 
 
 # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/api-permissions-reference.html:
@@ -153,11 +152,7 @@ def build_serverless(settings: StackSettings, provider: aws.Provider) -> dict:
         serverless.api_rate_limit, serverless.api_burst_limit, settings.log_retention_days,
         logs_key.arn), opts)
     assets = AssetsBucket("assets", AssetsArgs(prefix, protect=settings.protect_data), opts)
-    # The WAF's request logs must live in us-east-1 with the web ACL: a logs key there too.
-    edge_logs_key = LogsKey("edge-logs", LogsKeyArgs(prefix, "us-east-1"),
-                            pulumi.ResourceOptions(providers=[us_east_1]))
-    waf = Waf("waf", WafArgs(prefix, settings.edge.waf_rate_limit, us_east_1,
-                             WafLoggingArgs(settings.log_retention_days, edge_logs_key.arn)), opts)
+    waf = logged_waf(settings, us_east_1, opts)
     cdn = Cdn("cdn", CdnArgs(
         prefix, assets, settings.edge.price_class,
         api=ApiOrigin(api.domain_name, True, API_KEY_HEADER, api.api_key,

@@ -7,13 +7,14 @@ from components.data.backup import BackupArgs, Backups
 from components.data.cache import Cache, CacheArgs
 from components.data.database import Database, DatabaseArgs
 from components.edge.cdn import Cdn
+from components.edge.waf import Waf, WafArgs, WafLoggingArgs
 from components.network.vpc import Network
 from components.observability.alarms import Alarms, AlarmsArgs
 from components.observability.alerts import Alerts, AlertsArgs
 from components.observability.budget import Budget, BudgetArgs
 from components.observability.dashboard import Dashboard, DashboardArgs
 from components.observability.deployment_history import DeploymentHistory, DeploymentHistoryArgs
-from components.observability.logs_key import LogsKey
+from components.observability.logs_key import LogsKey, LogsKeyArgs
 from components.observability.monitored import MonitoredResources
 from config.keys import StackSettings, check_zone_count
 
@@ -118,3 +119,14 @@ def monitoring(settings: StackSettings, resources: MonitoredResources, alerts: A
                                    alerts.topic_arn,
                                    [alerts.topic_policy]), opts)
     return {"dashboardUrl": dashboard.url, "alarmTopicArn": alerts.topic_arn}
+
+
+def logged_waf(settings: StackSettings, us_east_1: aws.Provider,
+               opts: pulumi.ResourceOptions) -> Waf:
+    """CloudFront's web ACL, logging what it blocks or counts; the logs must live in us-east-1
+    with the web ACL, so they have a logs key there too."""
+    prefix = settings.name_prefix
+    edge_logs_key = LogsKey("edge-logs", LogsKeyArgs(prefix, "us-east-1"),
+                            pulumi.ResourceOptions(providers=[us_east_1]))
+    return Waf("waf", WafArgs(prefix, settings.edge.waf_rate_limit, us_east_1,
+                              WafLoggingArgs(settings.log_retention_days, edge_logs_key.arn)), opts)

@@ -79,3 +79,17 @@ def test_waf_logs_go_to_an_aws_waf_logs_destination_in_the_web_acls_region():
         logging("elsewhere", "arn:aws:logs:ap-northeast-2:123456789012:log-group:aws-waf-logs-edge"),
         logging("bucket", "arn:aws:s3:::aws-waf-logs-edge"))
     assert [f.resource for f in wafv2.waf_log_destinations(broken)] == ["unprefixed", "elsewhere"]
+
+
+def test_rules_read_numbers_as_the_engine_records_them_floats():
+    """A real plan's numbers arrive as floats (90.0): the rules that take integers still fire."""
+    from preflight import elasticache, rds
+    assert [f.resource for f in logs.log_retention_values(plan(
+        resource(logs.LOG_GROUP, "thirteen", {"retentionInDays": 13.0}),
+        resource(logs.LOG_GROUP, "ninety", {"retentionInDays": 90.0})))] == ["thirteen"]
+    assert [f.resource for f in rds.performance_insights_retention(plan(resource(
+        rds.INSTANCE, "db", {"performanceInsightsEnabled": True,
+                             "performanceInsightsRetentionPeriod": 94.0})))] == ["db"]
+    assert [f.resource for f in elasticache.failover_needs_replicas(plan(resource(
+        elasticache.REPLICATION_GROUP, "cache", {"automaticFailoverEnabled": True,
+                                                 "numCacheClusters": 1.0})))] == ["cache"]
