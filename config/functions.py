@@ -16,6 +16,7 @@ from typing import Any, Mapping, Optional
 from config.services import (FUNCTION_ONLY, KEY, MAX_NAME, NAME, ServicesError, _as_object,
                              _environment_problems, _integer, _route_problems, _string_list,
                              _variables)
+from config.named_objects import parse_each
 from config.settings import FunctionSettings
 
 KINDS = ("web", "worker")  # web: routed from the API; worker: invoked asynchronously, no route
@@ -69,12 +70,8 @@ def parse_functions(raw: Any, flat: Mapping[str, Any], region: Optional[str]
     if not given:
         raise ServicesError([f"{KEY} = {json.dumps(given)} is not valid; allowed: one or more "
                              f"functions by name, e.g. {EXAMPLE}"])
-    functions, problems = [], []
-    for name in sorted(given):
-        function, found = _function(name, given[name], flat, region)
-        problems += found
-        if function is not None:
-            functions.append(function)
+    functions, problems = parse_each(
+        given, lambda name, spec: _function(name, spec, flat, region))
     if not problems:
         problems += _across_functions(functions)
     if problems:

@@ -3,7 +3,9 @@ Pulumi CLI passes, read the one way every such key needs."""
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import Any, Callable, Optional, TypeVar
+
+Parsed = TypeVar("Parsed")
 
 
 def load_named_objects(raw: Any, key: str, what: str, example: str,
@@ -28,3 +30,16 @@ def load_named_objects(raw: Any, key: str, what: str, example: str,
         raise error([f"{key} = {json.dumps(value)} is not valid; allowed: an object of "
                      f"{what}s by name, e.g. {example}"])
     return value
+
+
+def parse_each(given: dict, parse_one: Callable[[str, Any], tuple[Optional[Parsed], list[str]]]
+               ) -> tuple[list[Parsed], list[str]]:
+    """Each object parsed in name order: the ones that parsed, and every problem of all."""
+    parsed: list[Parsed] = []
+    problems: list[str] = []
+    for name in sorted(given):
+        item, found = parse_one(name, given[name])
+        problems += found
+        if item is not None:
+            parsed.append(item)
+    return parsed, problems

@@ -15,7 +15,7 @@ import re
 from typing import Any, Callable, Mapping, Optional
 
 import config.instance_services as on_instance
-from config.named_objects import load_named_objects
+from config.named_objects import load_named_objects, parse_each
 from config.rules import FARGATE_MEMORY, container_image, in_range
 from config.service_overrides import (OVERRIDE_KEYS, ValueCheck, rollout_of, service_rollout,
                                       service_thresholds)
@@ -106,12 +106,9 @@ def parse_services(raw: Any, flat: Mapping[str, Any], checked_value: ValueCheck
     if len(given) > MAX_SERVICES:
         problems.append(f"{KEY} has {len(given)} services; allowed: at most {MAX_SERVICES} "
                         "(an ALB holds 100 target groups, two per service)")
-    services = []
-    for name in sorted(given):
-        service, found = _service(name, given[name], flat, checked_value)
-        problems += found
-        if service is not None:
-            services.append(service)
+    services, found = parse_each(
+        given, lambda name, spec: _service(name, spec, flat, checked_value))
+    problems += found
     if not problems:
         problems += _across_services(services)
     if not problems and _on_instance(flat):

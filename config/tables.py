@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any, Optional
 
-from config.named_objects import load_named_objects
+from config.named_objects import load_named_objects, parse_each
 from config.settings import TableSettings
 
 KEY = "webstack:tables"
@@ -56,12 +56,7 @@ def parse_tables(raw: Any, tier: Optional[str]) -> tuple[TableSettings, ...]:
     if tier in TIERS_WITHOUT_TABLES:
         raise TablesError([f"{KEY} is not valid with webstack:tier = {tier!r}; allowed: unset "
                            "(the mvp and scaled tiers build no DynamoDB tables)"])
-    problems, tables = [], []
-    for name in sorted(given):
-        table, found = _table(name, given[name])
-        problems += found
-        if table is not None:
-            tables.append(table)
+    tables, problems = parse_each(given, _table)
     if problems:
         raise TablesError(problems)
     return tuple(tables)
