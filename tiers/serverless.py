@@ -197,7 +197,9 @@ def data_outputs(stores: DataStores) -> dict:
                   "databaseProxyEndpoint": stores.proxy.endpoint,
                   "databaseInstanceId": stores.database.instance.identifier}
     if stores.tables is not None:
-        found |= {"tableNames": pulumi.Output.json_dumps(stores.tables.names)}
+        found |= {"tableNames": pulumi.Output.json_dumps(stores.tables.names),
+                  # the list `python -m ops backups check` and `restore-drill` read
+                  "dynamodbTables": pulumi.Output.all(*stores.tables.names.values())}
     if stores.cache is not None:
         found |= {"cacheEndpoint": stores.cache.endpoint,
                   "cacheReplicationGroupId": stores.cache.replication_group.id}

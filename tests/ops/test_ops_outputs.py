@@ -9,7 +9,8 @@ from tests.conftest import STACKS
 
 OPS = Path(__file__).resolve().parents[2] / "ops"
 # Outputs the commands can use that the program does not build yet: a DNS name the app reaches the
-# database through, a subnet group in the DR region, DynamoDB tables beyond the deployment history.
+# database through, a subnet group in the DR region; and DynamoDB tables beyond the deployment
+# history, which only the serverless tier builds.
 NOT_BUILT = {"databaseRecordName", "drDatabaseSubnetGroup", "dynamodbTables"}
 ONLY_WITH_DR = {"drRegion", "drBackupVaultName"}
 
@@ -39,3 +40,15 @@ def test_a_stack_with_a_dr_region_exports_it_and_its_vault():
     assert plan.outputs["drRegion"] == "ap-northeast-1"
     assert plan.outputs["drBackupVaultName"] == "webstack-staging-backups-dr"
     assert plan.outputs["backupRetentionDays"] == "7"
+
+
+def test_a_serverless_stack_with_tables_exports_what_ops_reads():
+    """Hanbit TODO: no ECS service, database, cache or domain; its tables for the backup check."""
+    from preview.examples import EXAMPLES
+    [hanbit] = [e for e in EXAMPLES if e.stack == "hanbit-todo"]
+    plan = run_preview(hanbit.stack, config_file=hanbit.path)
+    absent = {"hostedZoneId", "clusterName", "serviceName", "serviceNames", "databaseInstanceId",
+              "cacheReplicationGroupId"}
+    wanted = outputs_read_by_ops() - (NOT_BUILT - {"dynamodbTables"}) - ONLY_WITH_DR - absent
+    assert wanted - set(plan.outputs) == set()
+    assert plan.outputs["dynamodbTables"] == ["webstack-hanbit-todo-todos"]
