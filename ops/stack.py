@@ -44,18 +44,25 @@ class StackOutputs:
         """Each service's ECS service name by its name in the config, from `serviceNames` (a JSON
         object, as the program exports it); a stack from before it has `serviceName` alone, its
         one service `app`. Empty: no ECS service (the MVP tier)."""
-        names = self.get("serviceNames")
-        if names is None:
+        if self.get("serviceNames") is None:
             single = self.get("serviceName")
             return {"app": str(single)} if single is not None else {}
+        return self.name_map("serviceNames", "ECS service names")
+
+    def name_map(self, output: str, what: str) -> dict[str, str]:
+        """An output the program exports as a JSON object of names by config name
+        (`serviceNames`, `functionNames`, `deploymentGroupNames`); empty when it is missing."""
+        names = self.get(output)
+        if names is None:
+            return {}
         try:
             value = json.loads(names) if isinstance(names, str) else names
         except json.JSONDecodeError:
             value = None
         if not isinstance(value, dict) or not value or not all(
                 isinstance(k, str) and isinstance(v, str) and v for k, v in value.items()):
-            raise BadInput(f"stack output 'serviceNames' in {self.source} is {names!r}; allowed: "
-                           'a JSON object of service names to ECS service names, e.g. '
+            raise BadInput(f"stack output {output!r} in {self.source} is {names!r}; allowed: "
+                           f"a JSON object of config names to {what}, e.g. "
                            '{"api": "webstack-prod-api"}')
         return dict(sorted(value.items()))
 

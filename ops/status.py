@@ -1,9 +1,12 @@
 """status: the stack on one screen: alarms in ALARM, each service's tasks and rollout (or the one
-`--service` names), PostgreSQL and Redis status and Multi-AZ, CloudFront's latest 5XX rate."""
+`--service` names), each function's live version and its newest CodeDeploy deployment (serverless
+tier), PostgreSQL and Redis status and Multi-AZ, CloudFront's latest 5XX rate."""
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Optional
+
+from botocore.exceptions import ClientError
 
 from ops import aws, clock, database
 from ops.report import Report
@@ -14,6 +17,10 @@ ACTIVE_DEPLOYMENT_STATES = ["PENDING", "IN_PROGRESS", "ROLLBACK_REQUESTED", "ROL
 # CloudFront's metrics are read from us-east-1, with the dimension Region=Global
 # (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html).
 CLOUDFRONT_REGION = "us-east-1"
+LIVE_ALIAS = "live"  # the alias API Gateway invokes and CodeDeploy moves
+# https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_DeploymentInfo.html: a deployment
+# that ended without succeeding (a rollback on an alarm ends Stopped or Failed).
+ENDED_BADLY = {"Failed", "Stopped"}
 
 
 def add_arguments(parser) -> None:
@@ -26,6 +33,7 @@ def run(args, outputs: StackOutputs) -> Report:
     report = Report("status", outputs.stack, region)
     alarms(report, outputs, region)
     app_services(report, outputs, region, args.service)
+    functions(report, outputs, region)
     postgres(report, outputs, region)
     redis(report, outputs, region)
     cdn_errors(report, outputs)
@@ -102,6 +110,56 @@ def shift(ecs, service: dict) -> str:
     if current.get("rollback"):
         text += f", rolling back: {current['rollback'].get('reason', 'no reason given')}"
     return text + f", stage {current.get('lifecycleStage', 'unknown').lower()}"
+
+
+def functions(report: Report, outputs: StackOutputs, region: str) -> None:
+    """Each function's `live` version (and the share CodeDeploy has shifted to the next), and its
+    deployment group's newest deployment. Nothing for a stack without functions."""
+    names = outputs.name_map("functionNames", "Lambda function names")
+    groups = outputs.name_map("deploymentGroupNames", "CodeDeploy deployment group names")
+    application = outputs.get("deploymentApplication")
+    lambda_client = aws.client("lambda", region)
+    codedeploy = aws.client("codedeploy", region)
+    for config_name, function in names.items():
+        try:
+            alias = lambda_client.get_alias(FunctionName=function, Name=LIVE_ALIAS)
+        except ClientError as error:
+            if not aws.is_missing(error, "ResourceNotFoundException"):
+                raise
+            report.problem(f"function {function}", f"no alias {LIVE_ALIAS!r}")
+            continue
+        newest = (newest_deployment(codedeploy, str(application), groups[config_name])
+                  if application and config_name in groups else None)
+        healthy, rollout = deployment_state(newest)
+        (report.ok if healthy else report.problem)(
+            f"function {function}",
+            f"{LIVE_ALIAS} → version {alias['FunctionVersion']}{shifted(alias)}; {rollout}")
+
+
+def shifted(alias: dict) -> str:
+    weights = alias.get("RoutingConfig", {}).get("AdditionalVersionWeights", {})
+    return "".join(f", {weight:.0%} to version {version}" for version, weight in weights.items())
+
+
+def newest_deployment(codedeploy, application: str, group: str) -> Optional[dict]:
+    ids = codedeploy.list_deployments(applicationName=application,
+                                      deploymentGroupName=group)["deployments"]
+    if not ids:
+        return None
+    found = codedeploy.batch_get_deployments(deploymentIds=ids[:25])["deploymentsInfo"]
+    return max(found, key=lambda info: info["createTime"])
+
+
+def deployment_state(deployment: Optional[dict]) -> tuple[bool, str]:
+    """Whether the newest deployment leaves the function healthy, and what it says."""
+    if deployment is None:
+        return True, "no deployment yet"
+    status, identifier = deployment["status"], deployment["deploymentId"]
+    if status not in ENDED_BADLY:
+        return True, f"deployment {identifier} {status.lower()}"
+    why = (deployment.get("rollbackInfo", {}).get("rollbackMessage")
+           or deployment.get("errorInformation", {}).get("message") or "no reason given")
+    return False, f"deployment {identifier} {status.lower()}: {why}"
 
 
 def postgres(report: Report, outputs: StackOutputs, region: str) -> None:

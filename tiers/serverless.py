@@ -169,6 +169,9 @@ def build_serverless(settings: StackSettings, provider: aws.Provider) -> dict:
             "functionNames": pulumi.Output.json_dumps(
                 {name: function.function.name for name, function in functions.items()}),
             "deploymentApplication": rollout.application.name,
+            "deploymentGroupNames": pulumi.Output.json_dumps(
+                {name: group.deployment_group_name
+                 for name, group in rollout.deployment_groups.items()}),
             **data_outputs(stores),
             **backups_and_history(settings, stores, alerts, opts),
             **monitoring(settings, MonitoredResources(
