@@ -8,7 +8,8 @@ import pulumi_aws as aws
 
 
 def service_role(name: str, service: str, parent: pulumi.Resource,
-                 source_account: Optional[pulumi.Input[str]] = None) -> aws.iam.Role:
+                 source_account: Optional[pulumi.Input[str]] = None,
+                 retain_on_delete: bool = False) -> aws.iam.Role:
     """A role only the AWS service `service` (e.g. "ecs-tasks.amazonaws.com") may assume; with
     `source_account`, only on behalf of this account (no confused deputy)."""
     statement = {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": service}}
@@ -16,7 +17,7 @@ def service_role(name: str, service: str, parent: pulumi.Resource,
         statement["Condition"] = {"StringEquals": {"aws:SourceAccount": source_account}}
     return aws.iam.Role(name, assume_role_policy=pulumi.Output.json_dumps({
         "Version": "2012-10-17", "Statement": [statement]}),
-        opts=pulumi.ResourceOptions(parent=parent))
+        opts=pulumi.ResourceOptions(parent=parent, retain_on_delete=retain_on_delete))
 
 
 def allow_reading_secrets(name: str, role: pulumi.Input[str], sid: str,

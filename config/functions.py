@@ -59,6 +59,11 @@ ECR_IMAGE = re.compile(r"^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/[a-z0-9
                        r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$")
 # API Gateway paths: literal segments, optionally ending in /* (the segment's {proxy+}).
 API_ROUTE = re.compile(r"^(?:/[A-Za-z0-9._~-]+)*/\*$|^(?:/[A-Za-z0-9._~-]+)+$")
+# The program's own function (components/app/function_rollout.py), <prefix>-deployer: a service of
+# that name would be a second Lambda function of the same name, refused by CreateFunction at the
+# first `pulumi up` (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html:
+# ResourceConflictException, "The resource already exists").
+DEPLOYER_FUNCTION = "deployer"
 EXAMPLE = ('{"api": {"routes": ["/api/*"], "code": "s3://my-artifacts/api-1f2e3d.zip", '
            '"memory": 1024}}')
 
@@ -70,8 +75,13 @@ def parse_functions(raw: Any, flat: Mapping[str, Any], region: Optional[str]
     if not given:
         raise ServicesError([f"{KEY} = {json.dumps(given)} is not valid; allowed: one or more "
                              f"functions by name, e.g. {EXAMPLE}"])
-    functions, problems = parse_each(
-        given, lambda name, spec: _function(name, spec, flat, region))
+    problems = [f"{KEY}.{DEPLOYER_FUNCTION}: the name {DEPLOYER_FUNCTION!r} is the program's own "
+                "function (it starts CodeDeploy's deployments); allowed: any other name"
+                for name in given if name == DEPLOYER_FUNCTION]
+    functions, found = parse_each(
+        {name: spec for name, spec in given.items() if name != DEPLOYER_FUNCTION},
+        lambda name, spec: _function(name, spec, flat, region))
+    problems += found
     if not problems:
         problems += _across_functions(functions)
     if problems:

@@ -27,6 +27,11 @@ MAX_TABLE_NAME = 64
 # API_KeySchemaElement and API_TimeToLiveSpecification: AttributeName is 1 to 255 long.
 MAX_ATTRIBUTE_NAME = 255
 EXAMPLE = '{"todos": {"hashKey": "userId", "rangeKey": "todoId", "ttlAttribute": "expiresAt"}}'
+# The stack's own table, <prefix>-deployments (components/observability/deployment_history.py):
+# a config table of that name would be a second CreateTable of one name, refused at the first
+# `pulumi up` (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html:
+# ResourceInUseException).
+DEPLOYMENT_HISTORY_TABLE = "deployments"
 # The tiers that build no tables: a table given to them would be silently ignored.
 TIERS_WITHOUT_TABLES = ("mvp", "scaled")
 
@@ -73,6 +78,9 @@ def _table(name: str, spec: Any) -> tuple[Optional[TableSettings], list[str]]:
         problems.append(f"{KEY}: the table name {name!r} is not valid; allowed: 1 to "
                         f"{MAX_TABLE_NAME} letters, digits, _, - or . (DynamoDB's table name "
                         "characters; the stack's prefix comes first)")
+    if name == DEPLOYMENT_HISTORY_TABLE:
+        problems.append(f"{KEY}: the table name {name!r} is the stack's deployment history "
+                        "table; allowed: any other name")
     if not isinstance(spec, dict):
         return None, problems + [f"{where} = {json.dumps(spec)} is not valid; allowed: an object "
                                  f"with hashKey and any of {', '.join(FIELDS[1:])}"]

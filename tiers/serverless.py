@@ -156,7 +156,8 @@ def build_serverless(settings: StackSettings, provider: aws.Provider) -> dict:
     cdn = Cdn("cdn", CdnArgs(
         prefix, assets, settings.edge.price_class,
         api=ApiOrigin(api.domain_name, True, API_KEY_HEADER, api.api_key,
-                      paths=[route for routes in routed.values() for route in routes],
+                      paths=[path for routes in routed.values() for route in routes
+                             for path in cdn_paths(route)],
                       origin_path=api.origin_path),
         web_acl_arn=waf.arn), opts)
     first_route = next(route for routes in routed.values() for route in routes)
@@ -184,6 +185,15 @@ def build_serverless(settings: StackSettings, provider: aws.Provider) -> dict:
                 api=ApiIds(api.name, api.stage_name),
                 table_names=list(stores.tables.names.values()) if stores.tables else []),
                 alerts, us_east_1, opts)}
+
+
+def cdn_paths(route: str) -> list[str]:
+    """CloudFront's path patterns of a route: `/api/*` and `/api` itself, which API Gateway
+    serves (config.functions.method_paths) but `/api/*` does not match: a request no pattern
+    matches takes the default behavior, the assets bucket (CloudFront API reference,
+    CacheBehavior.PathPattern: https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CacheBehavior.html)."""
+    parent = route[:-2] if route.endswith("/*") else ""
+    return [route, parent] if parent else [route]
 
 
 def cache_nodes(settings: StackSettings, cache: Optional[Cache]) -> list:

@@ -23,6 +23,7 @@ import pulumi_aws as aws
 from components.app.function import ALIAS, XRAY_ACTIONS, Function
 from components.iam import service_role
 from components.observability.logs_key import encrypted_log_group
+from config.functions import DEPLOYER_FUNCTION
 
 DEPLOYER_SOURCE = Path(__file__).resolve().parent / "function_deployer.py"
 DEPLOYER_RUNTIME = "python3.13"  # includes boto3
@@ -52,7 +53,7 @@ class FunctionRollout(pulumi.ComponentResource):
             opts=child)
         self.codedeploy_role = service_role(f"{name}-codedeploy-role", "codedeploy.amazonaws.com",
                                             self)
-        self.deployer_name = f"{args.name_prefix}-deployer"
+        self.deployer_name = f"{args.name_prefix}-{DEPLOYER_FUNCTION}"
         self.deployer_role = service_role(f"{name}-deployer-role", "lambda.amazonaws.com", self)
         self.deployer_logs = encrypted_log_group(
             f"{name}-deployer-logs", f"/aws/lambda/{self.deployer_name}", args.log_retention_days,

@@ -67,6 +67,7 @@ class ApiGateway(pulumi.ComponentResource):
                 types="REGIONAL"),
             api_key_source="HEADER", opts=child)
         self._resources: dict[str, pulumi.Input[str]] = {"/": self.api.root_resource_id}
+        self._surface: list[dict] = []  # what each method and integration serves, for redeploys
         integrations = [integration for config_name, routes in sorted(args.routes.items())
                         for route in routes
                         for integration in self._route(route, args.functions[config_name])]
@@ -75,7 +76,11 @@ class ApiGateway(pulumi.ComponentResource):
         deployment = aws.apigateway.Deployment(
             f"{name}-deployment", rest_api=self.api.id,
             description="the routes below; a new deployment when they change",
-            triggers={"routes": _fingerprint(args.routes)},
+            # A deployment is a snapshot: an integration or method updated in place is not served
+            # until the API is redeployed (API Gateway Developer Guide, "Updates to REST APIs
+            # that require redeployment"), so the triggers hash what each method serves too.
+            triggers={"routes": _fingerprint(args.routes), "surface": surface_fingerprint(
+                pulumi.Output.json_dumps(self._surface))},
             opts=pulumi.ResourceOptions(parent=self, depends_on=integrations))
         self.stage = self._stage(args, deployment)
         self.api_key = self._api_key(args)
@@ -112,6 +117,7 @@ class ApiGateway(pulumi.ComponentResource):
                 resource_id=method.resource_id, http_method=method.http_method,
                 type="AWS_PROXY", integration_http_method="POST", uri=function.alias.invoke_arn,
                 opts=child))
+            self._surface.append(method_surface(path, method, integrations[-1]))
         return integrations
 
     def _allow_invoke(self, config_name: str, function: Function) -> None:
@@ -135,24 +141,39 @@ class ApiGateway(pulumi.ComponentResource):
             access_log_settings=aws.apigateway.StageAccessLogSettingsArgs(
                 destination_arn=access_logs.arn, format=ACCESS_LOG_FORMAT),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[account]))
+        # https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-execution-logging.html:
+        # with a logging level API Gateway writes API-Gateway-Execution-Logs_{rest-api-id}/{stage}
+        # and creates that group itself if missing (never expiring, unencrypted, left behind on
+        # teardown): made here first, kept and encrypted like every other group.
+        execution_logs = encrypted_log_group(
+            f"{self._name}-execution-logs",
+            pulumi.Output.concat("API-Gateway-Execution-Logs_", self.api.id, "/", STAGE),
+            args.log_retention_days, args.logs_key_arn, self)
         aws.apigateway.MethodSettings(
             f"{self._name}-method-settings", rest_api=self.api.id, stage_name=stage.stage_name,
             method_path="*/*",
             settings=aws.apigateway.MethodSettingsSettingsArgs(
                 metrics_enabled=True, logging_level="ERROR", data_trace_enabled=False,
                 throttling_rate_limit=args.rate_limit, throttling_burst_limit=args.burst_limit),
-            opts=pulumi.ResourceOptions(parent=self))
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[execution_logs]))
         return stage
 
     def _logging_role(self) -> aws.apigateway.Account:
-        """The region's API Gateway account settings name the role that writes its logs."""
-        role = service_role(f"{self._name}-logging-role", "apigateway.amazonaws.com", self)
+        """The region's API Gateway account settings name the role that writes its logs. They
+        are one per account and region, shared with every other stack there: a destroyed stack
+        leaves them, and the role they name, in place."""
+        # pulumi-aws 7 (terraform-provider-aws v6) resets the account's cloudwatchRoleArn when an
+        # Account is destroyed (hashicorp/terraform-provider-aws#42226), which stops the logs of
+        # every other API in the region; a deleted role does the same (aws/aws-cdk#12769).
+        role = service_role(f"{self._name}-logging-role", "apigateway.amazonaws.com", self,
+                            retain_on_delete=True)
         attached = aws.iam.RolePolicyAttachment(
             f"{self._name}-logging-role-policy", role=role.name, policy_arn=PUSH_TO_CLOUDWATCH,
-            opts=pulumi.ResourceOptions(parent=self))
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True))
         return aws.apigateway.Account(
             f"{self._name}-account", cloudwatch_role_arn=role.arn,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[attached]))
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[attached],
+                                        retain_on_delete=True))
 
     def _api_key(self, args: ApiGatewayArgs) -> pulumi.Output[str]:
         """The key CloudFront sends; its usage plan throttles the stage as a whole too."""
@@ -171,6 +192,20 @@ class ApiGateway(pulumi.ComponentResource):
         aws.apigateway.UsagePlanKey(f"{self._name}-usage-plan-key", key_id=key.id,
                                     key_type="API_KEY", usage_plan_id=plan.id, opts=child)
         return pulumi.Output.secret(value)
+
+
+def method_surface(path: str, method: aws.apigateway.Method,
+                   integration: aws.apigateway.Integration) -> dict:
+    """What one method serves: a change to any of it needs a new deployment."""
+    return {"path": path, "httpMethod": method.http_method,
+            "authorization": method.authorization, "apiKeyRequired": method.api_key_required,
+            "type": integration.type, "integrationHttpMethod": integration.integration_http_method,
+            "uri": integration.uri}
+
+
+def surface_fingerprint(surface: pulumi.Input[str]) -> pulumi.Output[str]:
+    return pulumi.Output.from_input(surface).apply(
+        lambda text: hashlib.sha256(text.encode()).hexdigest())
 
 
 def _fingerprint(routes: Mapping[str, Sequence[str]]) -> str:

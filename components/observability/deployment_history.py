@@ -11,6 +11,8 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from config.tables import DEPLOYMENT_HISTORY_TABLE
+
 PARTITION_KEY = "stack"
 SORT_KEY = "deployedAt"  # ISO 8601 UTC: sorts chronologically
 TTL_ATTRIBUTE = "expiresAt"
@@ -28,7 +30,7 @@ class DeploymentHistory(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("webstack:deployments:DeploymentHistory", name, None, opts)
         self.table = aws.dynamodb.Table(
-            f"{name}-table", name=f"{args.name_prefix}-deployments",
+            f"{name}-table", name=f"{args.name_prefix}-{DEPLOYMENT_HISTORY_TABLE}",
             billing_mode="PAY_PER_REQUEST", hash_key=PARTITION_KEY, range_key=SORT_KEY,
             attributes=[aws.dynamodb.TableAttributeArgs(name=PARTITION_KEY, type="S"),
                         aws.dynamodb.TableAttributeArgs(name=SORT_KEY, type="S")],

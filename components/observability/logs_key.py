@@ -54,7 +54,7 @@ def log_group_path(name_prefix: str, leaf: str) -> str:
     return f"/{name_prefix.replace('-', '/')}/{leaf}"
 
 
-def encrypted_log_group(name: str, group_name: str, retention_days: int,
+def encrypted_log_group(name: str, group_name: pulumi.Input[str], retention_days: int,
                         key_arn: pulumi.Input[str], parent: pulumi.Resource,
                         aliases: Optional[list] = None) -> aws.cloudwatch.LogGroup:
     """Every log group: encrypted with the logs key, kept `retention_days`, never forever."""

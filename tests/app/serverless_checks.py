@@ -1,5 +1,6 @@
 """What a serverless plan must hold, checked on the seed examples' previews (tests/examples runs
 these on WillBook's and Hanbit TODO's plans, so no extra preview is made for them)."""
+import hashlib
 import json
 
 from preview.plan import Plan
@@ -119,16 +120,50 @@ def cloudfront_is_the_only_way_in(plan: Plan, api):
     key = plan.one("aws:apigateway/apiKey:ApiKey")
     assert header["name"] == "x-api-key" and header["value"] == key.inputs["value"]
     assert "origins" in distribution.secret_inputs and "value" in key.secret_inputs
-    assert [b["pathPattern"] for b in distribution.inputs["orderedCacheBehaviors"]] == ["/api/*"]
+    # /api too: API Gateway has a method there, and /api/* does not match it.
+    assert [b["pathPattern"] for b in distribution.inputs["orderedCacheBehaviors"]] == [
+        "/api/*", "/api"]
     assert distribution.inputs["webAclId"].startswith("arn:aws:wafv2:us-east-1:")
     plan_stage = plan.one("aws:apigateway/usagePlan:UsagePlan").inputs
     assert plan_stage["throttleSettings"]["rateLimit"] > 0
     assert key.inputs["value"] not in json.dumps(plan.outputs)  # the key is no output
 
 
+def api_redeploys_on_change_and_keeps_its_logs(plan: Plan, api):
+    """The deployment's triggers hash what every method serves (a method or integration updated
+    in place is served only after a redeploy); the execution log group is the program's, made
+    before logging is turned on; the region's shared logging settings survive a teardown."""
+    deployment = plan.one("aws:apigateway/deployment:Deployment")
+    integrations = {i.name: i for i in plan.of_type(INTEGRATION)}
+    surface = []
+    for method in plan.of_type(METHOD):
+        integration = integrations[f"{method.name}-integration"]
+        surface.append({"path": method.name[len("api"):-len("-ANY")],
+                        "httpMethod": method.inputs["httpMethod"],
+                        "authorization": method.inputs["authorization"],
+                        "apiKeyRequired": method.inputs["apiKeyRequired"],
+                        "type": integration.inputs["type"],
+                        "integrationHttpMethod": integration.inputs["integrationHttpMethod"],
+                        "uri": integration.inputs["uri"]})
+    assert deployment.inputs["triggers"]["surface"] == hashlib.sha256(
+        json.dumps(surface).encode()).hexdigest()
+    [execution_logs] = [g for g in plan.of_type(LOG_GROUP) if g.inputs["name"] ==
+                        f"API-Gateway-Execution-Logs_{api.id}/v1"]
+    assert execution_logs.inputs["retentionInDays"] == 30 and execution_logs.inputs["kmsKeyId"]
+    settings = plan.one("aws:apigateway/methodSettings:MethodSettings")
+    assert execution_logs.urn in settings.dependencies
+    account = plan.one("aws:apigateway/account:Account")
+    [role] = [r for r in plan.of_type("aws:iam/role:Role") if r.name == "api-logging-role"]
+    [attached] = [a for a in plan.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                  if a.name == "api-logging-role-policy"]
+    assert account.retain_on_delete and role.retain_on_delete and attached.retain_on_delete
+
+
 def serverless_plan(plan: Plan, memory: int, config: str):
     function, statements = function_is_published_traced_and_logged_first(plan, memory)
     alias = alias_live_is_left_to_codedeploy(plan)
     codedeploy_shifts_each_new_version(plan, config)
-    cloudfront_is_the_only_way_in(plan, api_proxies_routes_to_the_alias_behind_a_key(plan, alias))
+    api = api_proxies_routes_to_the_alias_behind_a_key(plan, alias)
+    cloudfront_is_the_only_way_in(plan, api)
+    api_redeploys_on_change_and_keeps_its_logs(plan, api)
     return function, statements

@@ -68,6 +68,12 @@ def test_a_bad_function_key_is_refused_by_name(spec, key, allowed):
     assert found.startswith(f"webstack:services.api.{key}") and allowed in found, found
 
 
+def test_a_function_named_like_the_programs_deployer_is_refused():
+    # Both would be the Lambda function <prefix>-deployer: CreateFunction refuses the second.
+    [found] = problems({"deployer": {"routes": ["/api/*"], "code": ZIP}})
+    assert found.startswith("webstack:services.deployer: the name 'deployer'") and "any other" in found
+
+
 def test_across_functions_a_path_has_one_owner_and_reserved_concurrency_fits_the_account():
     [found] = problems({"api": {"routes": ["/api/*"], "code": ZIP},
                         "web": {"routes": ["/api"], "code": ZIP}})

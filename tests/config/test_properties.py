@@ -18,6 +18,15 @@ def instance_types(prefix, catalog):
                                   for family, sizes in catalog.items() for size in sizes))
 
 
+def fits_dev(instance_type: str) -> bool:
+    """Room for the containers dev's stack file runs (web + api): a smaller type is refused."""
+    from config.instance_services import container_memory_mib
+    return container_memory_mib(instance_type) >= DEV_CONTAINERS_MIB
+
+
+DEV_CONTAINERS_MIB = 256 + 384  # Pulumi.dev.yaml: web and api's memory limits
+
+
 @st.composite
 def valid_configs(draw):
     storage = draw(st.integers(20, 2000))
@@ -27,7 +36,7 @@ def valid_configs(draw):
     return {
         "azCount": draw(st.integers(2, 4)),
         "vpcCidr": f"10.{draw(st.integers(0, 255))}.0.0/{draw(st.integers(16, 22))}",
-        "serverInstanceType": draw(instance_types("", EC2_INSTANCE_TYPES)),
+        "serverInstanceType": draw(instance_types("", EC2_INSTANCE_TYPES).filter(fits_dev)),
         "serverRootVolumeGb": draw(st.integers(8, 500)),
         "adminCidrs": json.dumps(admin),
         "appPort": draw(st.integers(1, 65535)),

@@ -20,9 +20,9 @@ def problems_of(raw) -> list[str]:
 def test_a_table_takes_its_keys_types_and_expiry_sorted_by_name():
     tables = parse_tables(json.dumps({
         "todos": {"hashKey": "userId", "rangeKey": "todoId", "ttlAttribute": "expiresAt"},
-        "deployments": {"hashKey": "id", "hashKeyType": "N"}}), TIER)
+        "audits": {"hashKey": "id", "hashKeyType": "N"}}), TIER)
     assert tables == (
-        TableSettings("deployments", "id", hash_key_type="N"),
+        TableSettings("audits", "id", hash_key_type="N"),
         TableSettings("todos", "userId", range_key="todoId", ttl_attribute="expiresAt"))
 
 
@@ -61,6 +61,12 @@ def test_stacks_without_tables_have_none():
 ])
 def test_each_bad_table_names_its_key_value_and_what_is_allowed(raw, expected):
     assert any(expected in problem for problem in problems_of(raw)), problems_of(raw)
+
+
+def test_a_table_named_like_the_deployment_history_is_refused():
+    # Both would be the DynamoDB table <prefix>-deployments: CreateTable refuses the second.
+    [problem] = problems_of({"deployments": {"hashKey": "id"}})
+    assert problem.startswith("webstack:tables: the table name 'deployments' is the stack's")
 
 
 def test_every_problem_of_every_table_is_reported_at_once():
