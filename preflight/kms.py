@@ -11,17 +11,16 @@ ALIAS = "aws:kms/alias:Alias"
 
 @cites("https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html")
 def kms_alias_names_unique(plan: Plan) -> list:
-    """CreateAlias: "The alias must be unique in the account and Region"; two aliases of one name in one
-    region (the stack's own keys and the edge's in us-east-1, when the stack runs there)."""
+    """CreateAlias: "The alias must be unique in the account and Region": no two aliases of one
+    name in one region (the stack's logs key and the edge's, when the stack runs in us-east-1)."""
     holders = defaultdict(list)
     for alias in plan.of_type(ALIAS):
         if known(name := alias.inputs.get("name")):
             holders[region_of(plan, alias), name].append(alias)
     return [found(kms_alias_names_unique, alias,
-                  f"alias {name!r} is also {others[0].name!r}'s in {region}; CreateAlias refuses "
-                  "the second (AlreadyExistsException): give each key's alias its own name")
-            for (region, name), aliases in holders.items() if len(aliases) > 1
-            for alias in aliases[1:] for others in [aliases[:1]]]
+                  f"alias {name!r} is also {first.name!r}'s in {region}; CreateAlias refuses the "
+                  "second (AlreadyExistsException): give each key's alias its own name")
+            for (region, name), (first, *rest) in holders.items() for alias in rest]
 
 
 RULES = [kms_alias_names_unique]
