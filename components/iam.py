@@ -6,6 +6,9 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
+# The services that decrypt a parameter's or a secret's value for its reader (kms:ViaService).
+DECRYPTING_SERVICES = ("ssm.*.amazonaws.com", "secretsmanager.*.amazonaws.com")
+
 
 def service_role(name: str, service: str, parent: pulumi.Resource,
                  source_account: Optional[pulumi.Input[str]] = None,
@@ -23,9 +26,11 @@ def service_role(name: str, service: str, parent: pulumi.Resource,
 def allow_reading_secrets(name: str, role: pulumi.Input[str], sid: str,
                           secret_arns: Sequence[pulumi.Input[str]],
                           parent: pulumi.Resource,
-                          parameter_arns: Sequence[str] = ()) -> aws.iam.RolePolicy:
+                          parameter_arns: Sequence[str] = (),
+                          customer_keys: bool = False) -> aws.iam.RolePolicy:
     """The role may read exactly these Secrets Manager secrets (and SSM parameters), nothing
-    else."""
+    else; with `customer_keys` (values the user listed, perhaps under their own KMS keys), the
+    decryption of those values too."""
     statements = [{"Sid": sid, "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
                    "Resource": list(secret_arns)}] if secret_arns else []
     if parameter_arns:
@@ -34,6 +39,14 @@ def allow_reading_secrets(name: str, role: pulumi.Input[str], sid: str,
         statements.append({"Sid": f"{sid}Parameters", "Effect": "Allow",
                            "Action": ["ssm:GetParameter", "ssm:GetParameters"],
                            "Resource": sorted(parameter_arns)})
+    if customer_keys:
+        # A SecureString parameter or secret under a customer managed key needs kms:Decrypt on
+        # that key ("Any principal that retrieves the decrypted value must have kms:Decrypt",
+        # https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-decryption.html);
+        # only through those two services, so only for the values listed above.
+        statements.append({"Sid": f"{sid}Decrypt", "Effect": "Allow", "Action": "kms:Decrypt",
+                           "Resource": "*", "Condition": {"StringLike": {
+                               "kms:ViaService": list(DECRYPTING_SERVICES)}}})
     return aws.iam.RolePolicy(name, role=role, policy=pulumi.Output.json_dumps({
         "Version": "2012-10-17", "Statement": statements}),
         opts=pulumi.ResourceOptions(parent=parent))

@@ -66,6 +66,12 @@ SECRET_LOOKING = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|C
 # secret or a Systems Manager parameter, by ARN.
 SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:(?:secretsmanager:[a-z0-9-]+:\d{12}:secret:"
                         r"[A-Za-z0-9/_+=.@-]+|ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9/_.-]+)$")
+# A secret's complete ARN, ending in the "-" and six random characters Secrets Manager adds: the
+# roles' IAM policies name exactly that ARN and a partial one matches no secret there (AccessDenied
+# at the task's start; partial ARNs: docs.rs rusoto_secretsmanager GetResourcePolicyRequest).
+COMPLETE_SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:(?:secretsmanager:[a-z0-9-]+:\d{12}:secret:"
+                                 r"[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}"
+                                 r"|ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9/_.-]+)$")
 EXAMPLE = ('{"web": {"routes": ["/*"], "dependsOn": ["api"]}, '
            '"api": {"routes": ["/api/*"], "cpu": 1024, "memory": 2048}}')
 
@@ -256,10 +262,11 @@ def _environment_problems(where: str, environment: dict, secrets: dict) -> list[
                             f"name; allowed: move it to {where}.secrets as the ARN of a Secrets "
                             "Manager secret or SSM parameter (config is plaintext)")
     for name, value in sorted(secrets.items()):
-        if not SECRET_ARN.match(value):
+        if not COMPLETE_SECRET_ARN.match(value):
             problems.append(f"{where}.secrets.{name} = {json.dumps(value)} is not valid; "
                             "allowed: the ARN of a Secrets Manager secret "
-                            "(arn:aws:secretsmanager:<region>:<account>:secret:<name>) or an SSM "
+                            "(complete: arn:aws:secretsmanager:<region>:<account>:secret:<name>-"
+                            "<6 characters>) or an SSM "
                             "parameter (arn:aws:ssm:<region>:<account>:parameter/<name>)")
     return problems
 

@@ -20,6 +20,7 @@ import preflight.ecs as ecs
 import preflight.elasticache as elasticache
 import preflight.elbv2 as elbv2
 import preflight.iam as iam
+import preflight.kms as kms
 import preflight.lambda_ as lambda_
 import preflight.logs as logs
 import preflight.quotas as quotas
@@ -34,7 +35,7 @@ SERVICES = {"ec2": ec2, "elbv2": elbv2, "iam": iam, "s3": s3, "rds": rds,
             "elasticache": elasticache, "ecs": ecs, "logs": logs, "backup": backup,
             "secrets": secrets, "wafv2": wafv2, "dynamodb": dynamodb,
             "cloudwatch": cloudwatch, "lambda": lambda_, "apigateway": apigateway,
-            "codedeploy": codedeploy}
+            "codedeploy": codedeploy, "kms": kms}
 PLAN_RULES = [rule for module in SERVICES.values() for rule in module.RULES]
 ACCOUNT_RULES = list(quotas.ACCOUNT_RULES)
 

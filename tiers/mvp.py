@@ -38,7 +38,8 @@ def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
         secret_arns=(database.master_secret_arn, cache.auth_secret_arn,
                      *service_secret_arns(settings, ":secretsmanager:")),
         reader_role_name=server.role.name,
-        parameter_arns=service_secret_arns(settings, ":ssm:")), opts)
+        parameter_arns=service_secret_arns(settings, ":ssm:"),
+        customer_keys=any(service.secrets for service in settings.services)), opts)
 
     return {"siteUrl": cdn.url, "assetsBucket": assets.bucket_name,
             "backendUrl": server.url, "backendPublicIp": server.public_ip,

@@ -126,7 +126,7 @@ def logged_waf(settings: StackSettings, us_east_1: aws.Provider,
     """CloudFront's web ACL, logging what it blocks or counts; the logs must live in us-east-1
     with the web ACL, so they have a logs key there too."""
     prefix = settings.name_prefix
-    edge_logs_key = LogsKey("edge-logs", LogsKeyArgs(prefix, "us-east-1"),
+    edge_logs_key = LogsKey("edge-logs", LogsKeyArgs(prefix, "us-east-1", alias_leaf="edge-logs"),
                             pulumi.ResourceOptions(providers=[us_east_1]))
     return Waf("waf", WafArgs(prefix, settings.edge.waf_rate_limit, us_east_1,
                               WafLoggingArgs(settings.log_retention_days, edge_logs_key.arn)), opts)

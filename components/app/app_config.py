@@ -22,6 +22,7 @@ class AppConfigArgs:
     secret_arns: tuple[pulumi.Input[str], ...]
     reader_role_name: pulumi.Input[str]
     parameter_arns: tuple[str, ...] = ()  # SSM parameters the services read as secrets
+    customer_keys: bool = False  # the services list secrets of their own (perhaps under a CMK)
 
 
 class AppConfig(pulumi.ComponentResource):
@@ -36,5 +37,6 @@ class AppConfig(pulumi.ComponentResource):
         ]
         allow_reading_secrets(f"{name}-read-secrets", args.reader_role_name, "ReadAppSecrets",
                               args.secret_arns, parent=self,
-                              parameter_arns=args.parameter_arns)
+                              parameter_arns=args.parameter_arns,
+                              customer_keys=args.customer_keys)
         self.register_outputs({"parameterPath": args.parameter_path})

@@ -149,7 +149,8 @@ class Service(pulumi.ComponentResource):
         if args.secret_arns or args.parameter_arns:
             allow_reading_secrets(f"{name}-read-secrets", role.id, "ReadTaskSecrets",
                                   args.secret_arns, parent=self,
-                                  parameter_arns=args.parameter_arns)
+                                  parameter_arns=args.parameter_arns,
+                                  customer_keys=bool(args.settings.secrets))
         return role
 
     def _task_role(self, name: str, args: ServiceArgs) -> aws.iam.Role:

@@ -15,6 +15,10 @@ from components.iam import account_administers_key
 class LogsKeyArgs:
     name_prefix: str
     region: str
+    # The alias's last word: KMS aliases are unique per account and region, and the edge's key
+    # shares us-east-1 with the stack's own when the stack runs there (CreateAlias:
+    # AlreadyExistsException, https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html).
+    alias_leaf: str = "logs"
 
 
 class LogsKey(pulumi.ComponentResource):
@@ -26,7 +30,7 @@ class LogsKey(pulumi.ComponentResource):
             f"{name}-key", description=f"{args.name_prefix} CloudWatch Logs encryption",
             enable_key_rotation=True, deletion_window_in_days=30,
             policy=key_policy(args.region, account_id), opts=pulumi.ResourceOptions(parent=self))
-        aws.kms.Alias(f"{name}-alias", name=f"alias/{args.name_prefix}-logs",
+        aws.kms.Alias(f"{name}-alias", name=f"alias/{args.name_prefix}-{args.alias_leaf}",
                       target_key_id=self.key.key_id, opts=pulumi.ResourceOptions(parent=self))
         self.arn = self.key.arn
         self.register_outputs({"keyArn": self.arn})

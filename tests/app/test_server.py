@@ -148,3 +148,6 @@ def test_the_instance_may_read_exactly_the_secrets_its_services_list():
     assert secret in statements["ReadAppSecrets"]["Resource"]
     assert len(statements["ReadAppSecrets"]["Resource"]) == 3  # the database's, the cache's, api's
     assert statements["ReadAppSecretsParameters"]["Resource"] == [parameter]
+    # Under a customer managed key the value needs kms:Decrypt too, through SSM or Secrets Manager.
+    assert statements["ReadAppSecretsDecrypt"]["Condition"]["StringLike"]["kms:ViaService"] == [
+        "ssm.*.amazonaws.com", "secretsmanager.*.amazonaws.com"]

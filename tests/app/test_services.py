@@ -117,3 +117,8 @@ def test_a_services_environment_and_secrets_reach_its_container_and_roles_only()
         "Sid": "ReadTaskSecretsParameters", "Effect": "Allow",
         "Action": ["ssm:GetParameter", "ssm:GetParameters"],
         "Resource": [PARAMETER]}
+    # Under a customer managed key the value needs kms:Decrypt too, through SSM or Secrets Manager.
+    decrypt = statements["ReadTaskSecretsDecrypt"]
+    assert decrypt["Action"] == "kms:Decrypt"
+    assert set(decrypt["Condition"]["StringLike"]["kms:ViaService"]) == {
+        "ssm.*.amazonaws.com", "secretsmanager.*.amazonaws.com"}

@@ -135,6 +135,10 @@ def test_environment_and_secrets_are_kept_sorted_by_name():
      "webstack:services.api.environment = {\"LOG_LEVEL\": 3} is not valid; allowed: an object"),
     ({"secrets": {"STRIPE_KEY": "sk_live_123"}},
      "webstack:services.api.secrets.STRIPE_KEY = \"sk_live_123\" is not valid; allowed: the ARN"),
+    # A partial secret ARN (no "-" and six characters): the roles' policies would match nothing.
+    ({"secrets": {"STRIPE_KEY": SECRET.removesuffix("-AbCdEf")}},
+     "webstack:services.api.secrets.STRIPE_KEY = \"arn:aws:secretsmanager:ap-northeast-2:"
+     "123456789012:secret:webstack/stripe\" is not valid; allowed: the ARN"),
     ({"environment": {"FLAGS": "x"}, "secrets": {"FLAGS": PARAMETER}},
      "webstack:services.api.environment and webstack:services.api.secrets both set 'FLAGS'"),
 ])
