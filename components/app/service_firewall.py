@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
-import pulumi_aws as aws
 
-from components.network.security_groups import allow_from_group, security_group
+from components.network.security_groups import allow_from_group, allow_to_group, security_group
 
 
 @dataclass(frozen=True)
@@ -42,8 +41,6 @@ class ServiceFirewall(pulumi.ComponentResource):
         allow_from_group(f"{self._name}-from-{caller}", self.security_group, port=port,
                          source_group_id=caller_firewall.id,
                          description=f"Calls from {caller} (dependsOn)", parent=self)
-        aws.vpc.SecurityGroupEgressRule(
-            f"{self._name}-egress-from-{caller}", security_group_id=caller_firewall.id,
-            referenced_security_group_id=self.id, ip_protocol="tcp", from_port=port,
-            to_port=port, description=f"{caller} calls {self._args.service} (dependsOn)",
-            opts=pulumi.ResourceOptions(parent=self))
+        allow_to_group(f"{self._name}-egress-from-{caller}", caller_firewall.security_group,
+                       port=port, destination_group_id=self.id,
+                       description=f"{caller} calls {self._args.service} (dependsOn)", parent=self)

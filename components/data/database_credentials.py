@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from components.network.security_groups import allow_from_group, security_group
+from components.network.security_groups import allow_from_group, allow_to_group, security_group
 
 # RDS master passwords: printable ASCII except / " and @, 8 to 41 characters in the strictest case
 # (RDS API MasterUserPassword, as aws-sdk-js-v3 commit 03a5d7b quotes it); 40 fits every engine.
@@ -99,11 +99,9 @@ class DatabaseCredentials(pulumi.ComponentResource):
             f"{name}-to-https", security_group_id=group.id, cidr_ipv4=ANYWHERE_IPV4,
             ip_protocol="tcp", from_port=HTTPS_PORT, to_port=HTTPS_PORT,
             description="HTTPS to the Secrets Manager API", opts=child)
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-to-postgres", security_group_id=group.id,
-            referenced_security_group_id=args.database_group.id, ip_protocol="tcp",
-            from_port=args.port, to_port=args.port, description="PostgreSQL of the database",
-            opts=child)
+        allow_to_group(f"{name}-to-postgres", group, port=args.port,
+                       destination_group_id=args.database_group.id,
+                       description="PostgreSQL of the database", parent=self)
         allow_from_group(f"{name}-rotation-to-database", args.database_group, port=args.port,
                          source_group_id=group.id, description="PostgreSQL from secret rotation",
                          parent=self)

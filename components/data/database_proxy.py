@@ -16,7 +16,7 @@ import pulumi_aws as aws
 
 from components.data.database import POSTGRES_PORT, Database
 from components.iam import service_role
-from components.network.security_groups import allow_from_group, security_group
+from components.network.security_groups import allow_from_group, allow_to_group, security_group
 
 ENGINE_FAMILY = "POSTGRESQL"  # CreateDBProxy: POSTGRESQL for RDS for PostgreSQL
 # RDS Proxy's default ("RDS Proxy connection considerations"): a client idle 30 minutes is
@@ -87,11 +87,9 @@ class DatabaseProxy(pulumi.ComponentResource):
         allow_from_group(f"{name}-from-clients", group, port=POSTGRES_PORT,
                          source_group_id=args.client_group_id,
                          description="PostgreSQL from the functions", parent=self)
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-to-database", security_group_id=group.id,
-            referenced_security_group_id=args.database.security_group.id, ip_protocol="tcp",
-            from_port=POSTGRES_PORT, to_port=POSTGRES_PORT, description="PostgreSQL of the database",
-            opts=pulumi.ResourceOptions(parent=self))
+        allow_to_group(f"{name}-to-database", group, port=POSTGRES_PORT,
+                       destination_group_id=args.database.security_group.id,
+                       description="PostgreSQL of the database", parent=self)
         allow_from_group(f"{name}-admitted-by-database", args.database.security_group,
                          port=POSTGRES_PORT, source_group_id=group.id,
                          description="PostgreSQL from the RDS proxy", parent=self)

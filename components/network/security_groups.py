@@ -28,6 +28,16 @@ def allow_from_group(name: str, group: aws.ec2.SecurityGroup, *, port: int,
         opts=pulumi.ResourceOptions(parent=parent))
 
 
+def allow_to_group(name: str, group: aws.ec2.SecurityGroup, *, port: int,
+                   destination_group_id: pulumi.Input[str], description: str,
+                   parent: pulumi.Resource) -> aws.vpc.SecurityGroupEgressRule:
+    """The egress twin of allow_from_group: `group` may open `port` on another group."""
+    return aws.vpc.SecurityGroupEgressRule(
+        name, security_group_id=group.id, referenced_security_group_id=destination_group_id,
+        ip_protocol="tcp", from_port=port, to_port=port, description=description,
+        opts=pulumi.ResourceOptions(parent=parent))
+
+
 def allow_from_cidrs(name: str, group: aws.ec2.SecurityGroup, *, port: int,
                      cidrs: Sequence[str], description: str,
                      parent: pulumi.Resource) -> list[aws.vpc.SecurityGroupIngressRule]:
