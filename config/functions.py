@@ -8,7 +8,6 @@ tiers. Every problem names `webstack:services.<name>.<key>`, the value and what 
 """
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from typing import Any, Mapping, Optional
@@ -16,7 +15,7 @@ from typing import Any, Mapping, Optional
 from config.services import (FUNCTION_ONLY, KEY, MAX_NAME, NAME, ServicesError, _as_object,
                              _environment_problems, _integer, _route_problems, _string_list,
                              _variables)
-from config.named_objects import parse_each
+from config.named_objects import parse_each, unknown_key_problem
 from config.settings import FunctionSettings
 
 KINDS = ("web", "worker")  # web: routed from the API; worker: invoked asynchronously, no route
@@ -100,10 +99,7 @@ def _unknown_key_problems(where: str, spec: dict) -> list[str]:
         if key in CONTAINER_ONLY:
             problems.append(_container_key_problem(where, key))
         elif key not in FIELDS:
-            close = difflib.get_close_matches(key, FIELDS, n=1)
-            hint = f"; did you mean {close[0]}?" if close else ""
-            problems.append(f"{where}.{key} is not a function key; allowed: "
-                            f"{', '.join(FIELDS)}{hint}")
+            problems.append(unknown_key_problem(where, key, FIELDS, "function"))
     return problems
 
 

@@ -2,8 +2,9 @@
 Pulumi CLI passes, read the one way every such key needs."""
 from __future__ import annotations
 
+import difflib
 import json
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, Callable, Optional, Sequence, TypeVar
 
 Parsed = TypeVar("Parsed")
 
@@ -43,3 +44,14 @@ def parse_each(given: dict, parse_one: Callable[[str, Any], tuple[Optional[Parse
         if item is not None:
             parsed.append(item)
     return parsed, problems
+
+
+def unknown_key_problem(where: str, key: str, fields: Sequence[str], what: str,
+                        by_prefix: bool = False) -> str:
+    """`<where>.<key>` is none of `fields`: the problem, with the closest field as a hint (with
+    `by_prefix`, failing a close match, a field the key begins: `hash` → hashKey)."""
+    close = difflib.get_close_matches(key, fields, n=1)
+    if not close and by_prefix:
+        close = [field for field in fields if field.lower().startswith(str(key).lower())]
+    hint = f"; did you mean {close[0]}?" if close else ""
+    return f"{where}.{key} is not a {what} key; allowed: {', '.join(fields)}{hint}"

@@ -9,13 +9,12 @@ what is allowed.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import re
 from typing import Any, Callable, Mapping, Optional
 
 import config.instance_services as on_instance
-from config.named_objects import load_named_objects, parse_each
+from config.named_objects import load_named_objects, parse_each, unknown_key_problem
 from config.rules import FARGATE_MEMORY, container_image, in_range
 from config.service_overrides import (OVERRIDE_KEYS, ValueCheck, rollout_of, service_rollout,
                                       service_thresholds)
@@ -164,10 +163,7 @@ def _service(name: str, spec: Any, flat: Mapping[str, Any], checked_value: Value
             problems.append(f"{where}.{key} is a function key; allowed only with webstack:tier = "
                             f"'serverless' (here: {', '.join(FIELDS)})")
         elif key not in FIELDS:
-            close = difflib.get_close_matches(key, FIELDS, n=1)
-            hint = f"; did you mean {close[0]}?" if close else ""
-            problems.append(f"{where}.{key} is not a service key; allowed: "
-                            f"{', '.join(FIELDS)}{hint}")
+            problems.append(unknown_key_problem(where, key, FIELDS, "service"))
     values = {key: spec.get(key, flat[flat_key]) for key, flat_key in DEFAULTS_FROM.items()}
     checks: dict[str, Callable[[Any], Optional[str]]] = {
         "image": lambda v: container_image(v) if isinstance(v, str) else "a string",

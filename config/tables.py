@@ -6,12 +6,11 @@ what is allowed.
 """
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from typing import Any, Optional
 
-from config.named_objects import load_named_objects, parse_each
+from config.named_objects import load_named_objects, parse_each, unknown_key_problem
 from config.settings import TableSettings
 
 KEY = "webstack:tables"
@@ -86,11 +85,7 @@ def _table(name: str, spec: Any) -> tuple[Optional[TableSettings], list[str]]:
                                  f"with hashKey and any of {', '.join(FIELDS[1:])}"]
     for key in spec:
         if key not in FIELDS:
-            close = (difflib.get_close_matches(key, FIELDS, n=1)
-                     or [f for f in FIELDS if f.lower().startswith(str(key).lower())])
-            hint = f"; did you mean {close[0]}?" if close else ""
-            problems.append(f"{where}.{key} is not a table key; allowed: "
-                            f"{', '.join(FIELDS)}{hint}")
+            problems.append(unknown_key_problem(where, key, FIELDS, "table", by_prefix=True))
     if "hashKey" not in spec:
         problems.append(f"{where}.hashKey is required but not set; allowed: the partition key's "
                         "attribute name, e.g. userId")
