@@ -55,6 +55,15 @@ class CacheSettings:
         return self.nodes >= 2
 
 
+# Where a `secrets` ARN points: Secrets Manager or Systems Manager Parameter Store.
+SECRETS_MANAGER, PARAMETER_STORE = ":secretsmanager:", ":ssm:"
+
+
+def arns_in(secrets: tuple[tuple[str, str], ...], store: str) -> tuple[str, ...]:
+    """The ARNs of `secrets` ((name, ARN) pairs, in their order) that `store` holds."""
+    return tuple(arn for _, arn in secrets if store in arn)
+
+
 @dataclass(frozen=True)
 class ServiceSettings:
     """One Fargate service of the scaled tier (`webstack:services.<name>`, or the flat app keys)."""

@@ -9,6 +9,7 @@ from components.edge.cdn import Cdn, CdnArgs
 from components.network.vpc import Network, NetworkArgs
 from components.observability.logs_key import LogsKey, LogsKeyArgs
 from config.keys import StackSettings
+from config.settings import PARAMETER_STORE, SECRETS_MANAGER, arns_in
 from tiers.shared import (alerting, data_stores, monitoring, operated, recovery, tagged_provider,
                           watched, zones_for)
 
@@ -36,9 +37,9 @@ def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
                 "database/secret-arn": database.master_secret_arn,
                 "cache/endpoint": cache.endpoint, "cache/auth-secret-arn": cache.auth_secret_arn},
         secret_arns=(database.master_secret_arn, cache.auth_secret_arn,
-                     *service_secret_arns(settings, ":secretsmanager:")),
+                     *service_secret_arns(settings, SECRETS_MANAGER)),
         reader_role_name=server.role.name,
-        parameter_arns=service_secret_arns(settings, ":ssm:"),
+        parameter_arns=service_secret_arns(settings, PARAMETER_STORE),
         customer_keys=any(service.secrets for service in settings.services)), opts)
 
     return {"siteUrl": cdn.url, "assetsBucket": assets.bucket_name,
@@ -52,8 +53,7 @@ def build_mvp(settings: StackSettings, provider: aws.Provider) -> dict:
                          alerts, us_east_1, opts)}
 
 
-def service_secret_arns(settings: StackSettings, service: str) -> tuple[str, ...]:
-    """The ARNs the services list in `secrets` that belong to one AWS service (":ssm:" or
-    ":secretsmanager:"), each once."""
-    return tuple(sorted({arn for config in settings.services for _, arn in config.secrets
-                         if service in arn}))
+def service_secret_arns(settings: StackSettings, store: str) -> tuple[str, ...]:
+    """The ARNs the services list in `secrets` that `store` holds, each once."""
+    return tuple(sorted({arn for config in settings.services
+                         for arn in arns_in(config.secrets, store)}))

@@ -28,7 +28,8 @@ from components.observability.logs_key import LogsKey, LogsKeyArgs
 from components.observability.monitored import LoadBalancerIds, ServiceIds, WatchedService
 from config.keys import StackSettings
 from config.services import rule_priorities
-from config.settings import RolloutSettings, ServiceSettings
+from config.settings import (PARAMETER_STORE, SECRETS_MANAGER, RolloutSettings, ServiceSettings,
+                             arns_in)
 from tiers.before_services import (cluster_formerly, load_balancer_formerly, registry_aliases,
                                    registry_formerly, route_formerly)
 from tiers.shared import (alerting, data_stores, logged_waf, monitoring, operated, recovery,
@@ -193,9 +194,8 @@ def app_service(settings: StackSettings, config: ServiceSettings, network: Netwo
         environment={**app_environment(settings, database, cache), **dict(config.callee_urls),
                      **dict(config.environment)},
         secrets={**app_secrets(cache), **dict(config.secrets)},
-        secret_arns=(cache.auth_secret_arn, *(arn for _, arn in config.secrets
-                                              if ":secretsmanager:" in arn)),
-        parameter_arns=tuple(arn for _, arn in config.secrets if ":ssm:" in arn),
+        secret_arns=(cache.auth_secret_arn, *arns_in(config.secrets, SECRETS_MANAGER)),
+        parameter_arns=arns_in(config.secrets, PARAMETER_STORE),
         runtime_secret_arns=(database.master_secret_arn,),
         rollout=rollout_of(settings, config) if route else None,
         deployment_alarm_names=deployment_alarm_names(settings.name_prefix, config.name,

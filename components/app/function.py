@@ -13,7 +13,7 @@ import pulumi_aws as aws
 
 from components.iam import service_role
 from components.observability.logs_key import encrypted_log_group
-from config.settings import FunctionSettings
+from config.settings import PARAMETER_STORE, SECRETS_MANAGER, FunctionSettings, arns_in
 
 ALIAS = "live"
 # https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html: the execution role needs
@@ -112,9 +112,8 @@ class Function(pulumi.ComponentResource):
     def _policy(self, args: FunctionArgs) -> pulumi.Output[str]:
         """Its logs, its traces, its secrets, its dead-letter queue and VPC access: nothing else."""
         config = args.config
-        secrets = [*args.secret_arns,
-                   *(arn for _, arn in config.secrets if ":secretsmanager:" in arn)]
-        parameters = sorted(arn for _, arn in config.secrets if ":ssm:" in arn)
+        secrets = [*args.secret_arns, *arns_in(config.secrets, SECRETS_MANAGER)]
+        parameters = sorted(arns_in(config.secrets, PARAMETER_STORE))
         statements = [
             {"Sid": "Logs", "Effect": "Allow",
              "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
