@@ -116,6 +116,8 @@ def functions(report: Report, outputs: StackOutputs, region: str) -> None:
     """Each function's `live` version (and the share CodeDeploy has shifted to the next), and its
     deployment group's newest deployment. Nothing for a stack without functions."""
     names = outputs.name_map("functionNames", "Lambda function names")
+    if not names:
+        return
     groups = outputs.name_map("deploymentGroupNames", "CodeDeploy deployment group names")
     application = outputs.get("deploymentApplication")
     lambda_client = aws.client("lambda", region)
